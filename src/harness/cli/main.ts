@@ -1,0 +1,92 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { HarnessError, formatDiagnostic } from '../errors.ts';
+import type { Runbook } from '../model.ts';
+import { loadAll } from './collect.ts';
+import { verifyCommand } from './verify.ts';
+import { listCommand } from './list.ts';
+import { doctorCommand } from './doctor.ts';
+
+export const USAGE = `Usage: runbooks <command> [options] [paths…]
+
+Commands:
+  verify [paths…]   run every runbook (default: content/) in a throwaway PostgreSQL and prove its steps
+  list [paths…]     print the runbooks and steps found, without running anything
+  doctor            say what this machine has and lacks (PostgreSQL, Docker)
+
+Options for verify:
+  --report FILE     where to write the JSON report (default: reports/verification.json)
+  --sandbox KIND    local (default): a new cluster per runbook from PostgreSQL binaries on this machine
+  --pg-bin DIR      PostgreSQL binaries to use (default: found on PATH, via pg_config, or /usr/lib/postgresql/N/bin)
+  --pg N            only a PostgreSQL of this major version
+  -h, --help        this text
+
+Exit status: 0 all passed, 1 a runbook failed, 2 bad input or usage, 130 interrupted.
+Errors carry a code (RBnnn); content/reference/harness-errors.md explains each one.`;
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  isTTY: boolean;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Parses runbooks for a command; prints every diagnostic and returns undefined when any is an error. */
+export function loadRunbooks(paths: string[], io: Io): Runbook[] | undefined {
+  const { results, diagnostics } = loadAll(paths.length ? paths : ['content'], io.cwd);
+  for (const d of diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
+  if (diagnostics.some((d) => d.severity === 'error')) {
+    io.stderr(`\n${diagnostics.length} problem(s) in the runbooks; nothing was run.\n`);
+    return undefined;
+  }
+  return results.map((r) => r.runbook!);
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv, allowPositionals: true, strict: true,
+      options: {
+        report: { type: 'string' }, sandbox: { type: 'string' }, 'pg-bin': { type: 'string' }, pg: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    io.stderr(`runbooks: ${(error as Error).message} [RB300]\n\n${USAGE}\n`);
+    return 2;
+  }
+  const [command, ...paths] = parsed.positionals;
+  if (parsed.values.help || !command) {
+    (command ? io.stdout : io.stderr)(`${USAGE}\n`);
+    return parsed.values.help ? 0 : 2;
+  }
+  try {
+    switch (command) {
+      case 'verify': {
+        const pg = parsed.values.pg !== undefined ? Number(parsed.values.pg) : undefined;
+        if (pg !== undefined && !Number.isInteger(pg)) throw new HarnessError('Usage', `--pg takes a major version number, not ${JSON.stringify(parsed.values.pg)}`);
+        const sandbox = parsed.values.sandbox ?? 'local';
+        if (sandbox !== 'local') throw new HarnessError('Usage', `--sandbox ${sandbox} is not available: the sandboxes are: local`);
+        return await verifyCommand(paths, {
+          reportPath: resolve(io.cwd, parsed.values.report ?? 'reports/verification.json'),
+          ...(parsed.values['pg-bin'] ? { binDir: resolve(io.cwd, parsed.values['pg-bin']) } : {}),
+          ...(pg !== undefined ? { major: pg } : {}),
+        }, io);
+      }
+      case 'list':
+        return listCommand(paths, io);
+      case 'doctor':
+        return await doctorCommand(io);
+      default:
+        throw new HarnessError('Usage', `Unknown command ${JSON.stringify(command)}; the commands are verify, list and doctor`);
+    }
+  } catch (error) {
+    if (error instanceof HarnessError) {
+      io.stderr(`runbooks: ${error.message} [${error.code}]\n  hint: ${error.hint}\n`);
+      return error.code === 'RB300' ? 2 : 1;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,90 @@
+import type { Diagnostic, Position } from './model.ts';
+
+/**
+ * One catalog for everything the harness can complain about. Codes are stable:
+ * tests, docs and users refer to them. RB1xx are problems in a runbook's text,
+ * RB2xx problems with the machine or the sandbox, RB3xx problems with how the CLI was called.
+ */
+export const catalog = {
+  FrontmatterSyntax: { code: 'RB100', hint: 'Fix the YAML between the two `---` lines at the top of the file.' },
+  FrontmatterShape: { code: 'RB101', hint: 'Every page needs `title: <text>`; runbook settings go under `runbook:`.' },
+  FrontmatterUnknownKey: { code: 'RB102', hint: 'Known keys under `runbook:` are listed in content/reference/runbook-format.md.' },
+  UnknownAttribute: { code: 'RB110', hint: 'Step attributes are listed in content/reference/runbook-format.md.' },
+  BadValue: { code: 'RB111', hint: 'See content/reference/runbook-format.md for the values each attribute takes.' },
+  DuplicateStepId: { code: 'RB112', hint: 'Step ids name a step in reports and on the site: give each step its own `id=`.' },
+  UnterminatedFence: { code: 'RB113', hint: 'Close the code block with a line holding the same fence (for example ```).' },
+  UnsupportedLanguage: { code: 'RB114', hint: 'Steps run as `bash` (also `sh`, `shell`) or `sql`; mark other blocks `skip="<reason>"` or drop `run`.' },
+  UnmarkedBlock: { code: 'RB115', hint: 'Add `run` to execute it, or `skip="<why it cannot run here>"` so the page says it was not verified.' },
+  ConflictingAttributes: { code: 'RB116', hint: 'A block either runs (`run`) or is shown unverified (`skip="…"`), not both.' },
+  OrphanOutput: { code: 'RB117', hint: 'Put the `output` block right after the step it belongs to, or name it with `for=<step id>`.' },
+  MalformedMeta: { code: 'RB118', hint: 'Quote values that contain spaces: key="value with spaces".' },
+  EmptyStep: { code: 'RB119', hint: 'Write the command(s) in the block, or remove the block.' },
+  InvalidRegex: { code: 'RB120', hint: 'Write a JavaScript regular expression; escape `/` and backslashes as needed.' },
+  UnreadableFile: { code: 'RB130', hint: 'Runbooks must be UTF-8 text Markdown files.' },
+  NoPostgres: { code: 'RB200', hint: 'Install PostgreSQL server binaries (Debian: `apt-get install postgresql-15`) or pass --pg-bin DIR.' },
+  SandboxStart: { code: 'RB201', hint: 'Read the server log printed above; `runbooks doctor` checks the machine.' },
+  SandboxIdentity: { code: 'RB202', hint: 'The harness only runs steps against a server it created in this run; this is a bug or tampering.' },
+  RunAsRoot: { code: 'RB203', hint: 'PostgreSQL refuses to run as root: the harness runs the sandbox as the `postgres` user, create it with `useradd -m postgres`.' },
+  Interrupted: { code: 'RB210', hint: 'The run was interrupted; the sandbox was removed.' },
+  Usage: { code: 'RB300', hint: 'Run `runbooks --help` for the commands and options.' },
+  NoRunbooks: { code: 'RB301', hint: 'Runbooks are Markdown files under content/ with `run` code blocks.' },
+} as const;
+
+export type CatalogName = keyof typeof catalog;
+
+export function diagnostic(name: CatalogName, message: string, position: Position, hint?: string): Diagnostic {
+  const entry = catalog[name];
+  return { code: entry.code, severity: 'error', message, hint: hint ?? entry.hint, position };
+}
+
+/** An error the harness raises about the machine, the sandbox or the command line. */
+export class HarnessError extends Error {
+  readonly code: string;
+  readonly hint: string;
+  readonly position: Position | undefined;
+
+  constructor(name: CatalogName, message: string, options: { cause?: unknown; hint?: string; position?: Position } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'HarnessError';
+    this.code = catalog[name].code;
+    this.hint = options.hint ?? catalog[name].hint;
+    this.position = options.position;
+  }
+}
+
+export function formatPosition(p: Position): string {
+  return `${p.file}:${p.line}:${p.column}`;
+}
+
+/** `file:line:col: message [CODE]` then the hint, as remark-lint and tsc print them. */
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${formatPosition(d.position)}: ${d.message} [${d.code}]\n  hint: ${d.hint}`;
+}
+
+/** Levenshtein distance: enough to suggest `exit` for `exitt`. */
+export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = candidate;
+    }
+  }
+  const limit = Math.max(1, Math.floor(word.length / 3));
+  return bestDistance <= limit ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
+}

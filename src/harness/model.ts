@@ -1,0 +1,160 @@
+/**
+ * The harness's vocabulary. Types only: every other module may import this one,
+ * and this one imports nothing.
+ */
+
+/** A place in a runbook's Markdown source. Lines and columns are 1-based. */
+export interface Position {
+  file: string;
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+}
+
+/** How a step's text reaches the sandbox: as shell input, or as SQL on psql's stdin. */
+export type StepLanguage = 'bash' | 'sql';
+
+export type Stream = 'stdout' | 'stderr' | 'combined';
+
+/**
+ * How captured output is compared with the expected text.
+ * `lines`: every expected line appears in the output, in order, other lines may come between.
+ */
+export type MatchMode = 'exact' | 'contains' | 'regex' | 'lines';
+
+export interface OutputExpectation {
+  stream: Stream;
+  mode: MatchMode;
+  text: string;
+  /** true for `not-contains=`: the text must NOT appear. */
+  negate: boolean;
+  /** Where the expectation is written (an attribute or an output block). */
+  position: Position;
+  /** true when the expectation is an output block shown on the page. */
+  shown: boolean;
+}
+
+/** `exit=0` (default), `exit=3`, `exit=1,2`, `exit=nonzero`, `exit=any`. */
+export type ExitExpectation =
+  | { kind: 'codes'; codes: number[] }
+  | { kind: 'nonzero' }
+  | { kind: 'any' };
+
+export interface Step {
+  /** Stable id: written as `id=` or derived from the step's ordinal (`step-3`). */
+  id: string;
+  /** true when the id was written by the author. */
+  explicitId: boolean;
+  /** 1-based order within the runbook. */
+  index: number;
+  position: Position;
+  language: StepLanguage;
+  /** The fence's language word as written (`bash`, `sh`, `sql`…). */
+  lang: string;
+  /** The block's text, byte for byte as shown on the page and copied by readers. */
+  code: string;
+  /** The fence's meta string as written. */
+  meta: string;
+  title?: string;
+  hidden: boolean;
+  exit: ExitExpectation;
+  timeoutMs: number;
+  /** For SQL steps: the database to connect to (`db=`); default: $PGDATABASE. */
+  database?: string;
+  expectations: OutputExpectation[];
+}
+
+/** A block shown on the page but deliberately not executed. */
+export interface UnverifiedBlock {
+  position: Position;
+  lang: string;
+  code: string;
+  reason: string;
+}
+
+export interface RunbookSettings {
+  /** Default per-step timeout. */
+  timeoutMs: number;
+}
+
+export interface Runbook {
+  file: string;
+  title: string;
+  description?: string;
+  settings: RunbookSettings;
+  steps: Step[];
+  unverified: UnverifiedBlock[];
+  /** sha256 of the Markdown source: ties a report entry to the exact text that ran. */
+  sourceHash: string;
+}
+
+export type Severity = 'error' | 'warning';
+
+/** A problem found in a runbook, always with a position and a way to fix it. */
+export interface Diagnostic {
+  code: string;
+  severity: Severity;
+  message: string;
+  hint: string;
+  position: Position;
+}
+
+export interface ParseResult {
+  runbook: Runbook | undefined;
+  diagnostics: Diagnostic[];
+}
+
+/** What one step did, as observed. */
+export interface StepOutcome {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  timedOut: boolean;
+  /** The shell session ended during the step (`exit`, `set -e`, a crash). */
+  sessionEnded: boolean;
+  /** Output past the capture limit was dropped from the middle. */
+  truncated: boolean;
+}
+
+export type StepStatus = 'passed' | 'failed' | 'timed-out' | 'not-run';
+
+export interface Failure {
+  /** What was expected, in words: `exit status 0`, `stdout to contain "COPY 3"`. */
+  expected: string;
+  /** What happened instead. */
+  actual: string;
+  position: Position;
+}
+
+export interface StepResult {
+  step: Step;
+  status: StepStatus;
+  outcome?: StepOutcome;
+  failures: Failure[];
+  /** The exact text the shell received (for SQL: the psql invocation with the SQL). */
+  executed?: string;
+}
+
+export type RunbookStatus = 'passed' | 'failed' | 'error';
+
+export interface ServerInfo {
+  /** `SELECT version()` */
+  version: string;
+  /** server_version_num / 10000 */
+  major: number;
+  /** Where the server came from: a binary directory, or an image reference. */
+  source: string;
+}
+
+export interface RunbookResult {
+  runbook: Runbook;
+  status: RunbookStatus;
+  sandbox: string;
+  server?: ServerInfo;
+  steps: StepResult[];
+  durationMs: number;
+  /** Set when the runbook could not run at all (sandbox failed to start, …). */
+  error?: string;
+}

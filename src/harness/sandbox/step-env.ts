@@ -1,0 +1,53 @@
+import { MARKER_VARIABLE } from './processes.ts';
+
+export interface StepEnvInput {
+  sandboxId: string;
+  binDir: string;
+  /** The project's scripts/ as the sandbox sees it. */
+  scriptsDir: string;
+  root: string;
+  socketDir: string;
+  port: number;
+  dataDir: string;
+  backupDir: string;
+  user: string;
+}
+
+/** Variables whose presence would let a step reach a database the harness did not create. */
+export const FORBIDDEN_VARIABLES = /^(PG\w*|DATABASE_URL|POSTGRES_\w+|LIBPQ_\w+)$/;
+
+/**
+ * The complete environment of a step, built from nothing: the caller's
+ * environment (with its PG* variables, DATABASE_URL, ~/.pgpass and service
+ * files) never reaches a step. HOME is the sandbox's own, so `~/.pgpass`
+ * means a file inside the sandbox, and PGPASSFILE, PGSERVICEFILE and
+ * PGSYSCONFDIR point into the sandbox so libpq's defaults are not consulted.
+ */
+export function stepEnvironment(input: StepEnvInput): Record<string, string> {
+  const home = `${input.root}/home`;
+  return {
+    PATH: `${input.binDir}:${input.scriptsDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+    HOME: home,
+    USER: input.user,
+    LOGNAME: input.user,
+    SHELL: '/bin/bash',
+    LANG: 'C.UTF-8',
+    TZ: 'UTC',
+    TERM: 'dumb',
+    TMPDIR: `${input.root}/tmp`,
+    PGHOST: input.socketDir,
+    PGPORT: String(input.port),
+    PGUSER: 'postgres',
+    PGDATABASE: 'postgres',
+    PGDATA: input.dataDir,
+    PGPASSFILE: `${home}/.pgpass`,
+    PGSERVICEFILE: `${home}/.pg_service.conf`,
+    PGSYSCONFDIR: `${input.root}/etc`,
+    BACKUP_DIR: input.backupDir,
+    SANDBOX_DIR: input.root,
+    SERVER_LOG: `${input.root}/log/server.log`,
+    RUNBOOK_SCRIPTS: input.scriptsDir,
+    RUNBOOK_FIXTURES: `${input.scriptsDir}/fixtures`,
+    [MARKER_VARIABLE]: input.sandboxId,
+  };
+}

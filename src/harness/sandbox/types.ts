@@ -1,0 +1,45 @@
+import type { ServerInfo } from '../model.ts';
+
+/** How to open the sandbox's interactive shell: the executor spawns exactly this. */
+export interface ShellCommand {
+  file: string;
+  args: string[];
+  /** The complete environment: nothing of the caller's is inherited. */
+  env: Record<string, string>;
+  cwd: string;
+  uid?: number;
+  gid?: number;
+}
+
+export interface SandboxOptions {
+  signal?: AbortSignal;
+  /** Progress notes ("initdb 0.9 s"), for the CLI's live output. */
+  log?: (message: string) => void;
+}
+
+/** A recipe for throwaway PostgreSQL servers. `start` makes a brand-new one. */
+export interface Sandbox {
+  readonly kind: 'local' | 'docker';
+  /** One line for humans: "local cluster, PostgreSQL 15.18 from /usr/lib/postgresql/15/bin". */
+  readonly description: string;
+  start(options?: SandboxOptions): Promise<StartedSandbox>;
+}
+
+/**
+ * A running throwaway server and everything around it. Disposing it stops the
+ * server, kills whatever the steps left running and removes every file.
+ */
+export interface StartedSandbox extends AsyncDisposable {
+  readonly kind: 'local' | 'docker';
+  /** Unique per sandbox; also the marker in every process the sandbox starts. */
+  readonly id: string;
+  readonly server: ServerInfo;
+  /** The variables steps see (also part of `shell().env`). */
+  readonly stepEnv: Readonly<Record<string, string>>;
+  shell(): ShellCommand;
+  /** Throws unless the server at the sandbox's address is the one this sandbox created. */
+  checkIdentity(): Promise<void>;
+  /** Kills every process started inside the sandbox (after a timeout, before teardown). */
+  killAll(): Promise<void>;
+  stop(): Promise<void>;
+}
