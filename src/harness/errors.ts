@@ -61,7 +61,7 @@ export function formatDiagnostic(d: Diagnostic): string {
   return `${formatPosition(d.position)}: ${d.message} [${d.code}]\n  hint: ${d.hint}`;
 }
 
-/** Levenshtein distance: enough to suggest `exit` for `exitt`. */
+/** The closest candidate within a few edits: `exit` for `exitt`, `run` for `rnu`. */
 export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
@@ -76,15 +76,17 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   return bestDistance <= limit ? best : undefined;
 }
 
+/** Optimal string alignment distance: a swap of two neighbours (`rnu` → `run`) costs 1. */
 function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const row = [i];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
     }
-    prev = row;
   }
-  return prev[b.length]!;
+  return d[a.length]![b.length]!;
 }

@@ -75,12 +75,12 @@ export function readBlock(block: RawBlock): { block: Block; diagnostics: Diagnos
     if (tokens.length > 1 && !REPEATABLE.has(key) && known.has(key)) {
       diagnostics.push(diagnostic('BadValue', `Unexpected second \`${key}\` attribute, expected it at most once`, at(block, tokens[1]!)));
     }
-    if (known.has(key)) continue;
+    if (known.has(key) || (key === 'skip' && isRun)) continue;
     if (ALL_OURS.includes(key)) {
       const what = isRun ? 'steps (`run` blocks)' : isSkip ? 'unverified (`skip`) blocks' : isOutput ? 'output blocks' : 'this block';
       if (isRun || isSkip || isOutput) {
         diagnostics.push(diagnostic('ConflictingAttributes', `Unexpected attribute \`${key}\` on ${what}, expected one of ${kindAttrs.map((a) => `\`${a}\``).join(', ')}`, at(block, token),
-          isRun && isSkip ? undefined : `\`${key}\` belongs to ${ownerOf(key)}.`));
+          `\`${key}\` belongs to ${ownerOf(key)}.`));
       }
       continue;
     }

@@ -113,7 +113,7 @@ class StartedLocalCluster implements StartedSandbox {
   }
 
   async killAll(): Promise<void> {
-    await killSandboxProcesses(this.id);
+    await killSandboxProcesses(this.id, this.root);
   }
 
   async stop(): Promise<void> {
@@ -122,7 +122,7 @@ class StartedLocalCluster implements StartedSandbox {
     await execa(join(this.install.binDir, 'pg_ctl'), ['-D', this.stepEnv.PGDATA!, '-m', 'immediate', '-w', '-t', '10', 'stop'], {
       env: this.stepEnv, extendEnv: false, reject: false, ...this.user.spawnIds,
     });
-    const survivors = await killSandboxProcesses(this.id);
+    const survivors = await killSandboxProcesses(this.id, this.root);
     rmSync(this.root, { recursive: true, force: true, maxRetries: 3 });
     if (survivors.length > 0) throw new Error(`processes ${survivors.join(', ')} of sandbox ${this.id} would not die`);
   }

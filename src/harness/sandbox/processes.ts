@@ -1,15 +1,19 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The variable every process started in a sandbox inherits; its value is the sandbox id. */
 export const MARKER_VARIABLE = 'RUNBOOKS_SANDBOX';
 
 /**
- * Processes carrying `RUNBOOKS_SANDBOX=<id>` in their environment. Daemons a
- * step started (`pg_ctl start` puts the postmaster in its own session) escape
- * the shell's process group but keep the variable, so this finds them all.
+ * The processes of a sandbox: those carrying `RUNBOOKS_SANDBOX=<id>` in their
+ * environment, and those whose working directory is inside the sandbox.
+ * Daemons a step started escape the shell's process group (`pg_ctl start`
+ * gives the postmaster its own session) but keep the variable. PostgreSQL
+ * itself is the exception: it overwrites its environment area with its
+ * process title, so servers are found by their working directory, which is
+ * always their data directory.
  */
-export function processesOf(sandboxId: string): number[] {
+export function processesOf(sandboxId: string, root?: string): number[] {
   const needle = Buffer.from(`\0${MARKER_VARIABLE}=${sandboxId}\0`);
   const pids: number[] = [];
   let entries: string[];
@@ -20,6 +24,10 @@ export function processesOf(sandboxId: string): number[] {
   }
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
+    if (root !== undefined && inside(root, `/proc/${entry}/cwd`)) {
+      pids.push(Number(entry));
+      continue;
+    }
     try {
       const environ = Buffer.concat([Buffer.from([0]), readFileSync(`/proc/${entry}/environ`)]);
       if (environ.includes(needle)) pids.push(Number(entry));
@@ -31,6 +39,15 @@ export function processesOf(sandboxId: string): number[] {
 }
 
 /** Alive and not a zombie (a zombie has exited; it only waits for its parent to reap it). */
+function inside(root: string, link: string): boolean {
+  try {
+    const cwd = readlinkSync(link);
+    return cwd === root || cwd.startsWith(`${root}/`);
+  } catch {
+    return false;
+  }
+}
+
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -60,12 +77,12 @@ export async function killAndWait(pids: number[], waitMs = 5_000): Promise<numbe
 }
 
 /** Kills every process of a sandbox, repeating while new ones appear (a dying shell may spawn). */
-export async function killSandboxProcesses(sandboxId: string): Promise<number[]> {
+export async function killSandboxProcesses(sandboxId: string, root?: string): Promise<number[]> {
   for (let round = 0; round < 5; round++) {
-    const pids = processesOf(sandboxId).filter((pid) => pid !== process.pid);
+    const pids = processesOf(sandboxId, root).filter((pid) => pid !== process.pid);
     if (pids.length === 0) return [];
     const alive = await killAndWait(pids);
     if (alive.length > 0 && round === 4) return alive;
   }
-  return processesOf(sandboxId);
+  return processesOf(sandboxId, root);
 }

@@ -32,7 +32,7 @@ export async function sweepStaleSandboxes(base: string): Promise<string[]> {
       continue;
     }
     if (isAlive(owner.pid)) continue;
-    await killSandboxProcesses(owner.sandboxId);
+    await killSandboxProcesses(owner.sandboxId, root);
     rmSync(root, { recursive: true, force: true });
     removed.push(root);
   }

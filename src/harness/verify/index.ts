@@ -69,8 +69,9 @@ export function verifyStep(step: Step, outcome: StepOutcome): Failure[] {
   for (const expectation of step.expectations) {
     const actual = textOf(outcome, expectation);
     if (matches(expectation, actual) === expectation.negate) {
-      const shown = normalizeOutput(actual);
-      failures.push({ expected: describeExpectation(expectation), actual: shown ? `${expectation.stream} was:\n${shown}` : `${expectation.stream} was empty`, position: expectation.position });
+      const lines = normalizeOutput(actual).split('\n').length;
+      const actualText = normalizeOutput(actual) ? `${expectation.stream} ${expectation.negate ? 'matched' : 'differs'} (${lines} line${lines === 1 ? '' : 's'}, shown below)` : `${expectation.stream} was empty`;
+      failures.push({ expected: describeExpectation(expectation), actual: actualText, position: expectation.position });
     }
   }
   return failures;

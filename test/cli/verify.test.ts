@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { leftovers, mutate, runCli, scratch } from '../helpers/cli.ts';
+
+function lineOf(path: string, needle: string): number {
+  return readFileSync(path, 'utf8').split('\n').findIndex((l) => l.includes(needle)) + 1;
+}
+
+describe('runbooks verify', () => {
+  it('passes a runbook, writes a report with the exact text executed, and leaves nothing behind', async () => {
+    const s = scratch();
+    s.copy('content/backup/custom-format-parallel-restore.md');
+    const result = await runCli(['verify', 'content', '--report', 'out/report.json'], s.dir, s.tmp);
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.all).toMatch(/Runbooks: 1 passed, 0 failed \(1\)/);
+    expect(result.all).toMatch(/Steps: {4}11 passed, 0 failed, 0 not run/);
+    const report = JSON.parse(readFileSync(join(s.dir, 'out/report.json'), 'utf8'));
+    const runbook = report.runbooks[0];
+    expect(runbook).toMatchObject({ file: 'content/backup/custom-format-parallel-restore.md', status: 'passed', sandbox: 'local' });
+    expect(runbook.server.version).toMatch(/^PostgreSQL \d+\.\d+/);
+    const dump = runbook.steps.find((st: { id: string }) => st.id === 'dump');
+    expect(dump).toMatchObject({
+      status: 'passed', exitCode: 0, line: lineOf(join(s.dir, runbook.file), 'run id=dump') ,
+      executed: 'pg_dump --dbname=appdb --format=custom --file="$BACKUP_DIR/appdb.dump"',
+    });
+    expect(dump.durationMs).toBeGreaterThanOrEqual(0);
+    expect(leftovers(s.tmp)).toEqual({ dirs: [], processes: [] });
+  });
+
+  it("fails on a misspelled pg_dump flag, naming the step's file:line and printing pg_dump's own error", async () => {
+    const s = scratch();
+    const file = s.copy('content/backup/plain-sql-dump.md');
+    mutate(file, 'pg_dump --dbname=appdb --format=plain', 'pg_dump --dbname=appdb --formatt=plain');
+    const result = await runCli(['verify', 'content'], s.dir, s.tmp);
+    expect(result.exitCode).toBe(1);
+    const line = lineOf(file, 'run id=dump');
+    expect(result.all).toContain(`✗ content/backup/plain-sql-dump.md:${line}:1 step "dump" (bash)`);
+    expect(result.all).toContain('$ pg_dump --dbname=appdb --formatt=plain --file="$BACKUP_DIR/appdb.sql"');
+    expect(result.all).toMatch(/pg_dump: (error: )?unrecognized option '--formatt=plain'/);
+    expect(result.all).toMatch(/Steps: {4}\d+ passed, 1 failed, \d+ not run/);
+    expect(leftovers(s.tmp)).toEqual({ dirs: [], processes: [] });
+  });
+
+  it('fails when a restore silently loses rows, naming the table', async () => {
+    const s = scratch();
+    const file = s.copy('content/backup/custom-format-parallel-restore.md');
+    mutate(file, 'pg_restore --exit-on-error --jobs=2 --dbname=appdb_restored "$BACKUP_DIR/appdb.dump"',
+      'pg_restore --exit-on-error --jobs=2 --dbname=appdb_restored "$BACKUP_DIR/appdb.dump"\npsql -X -q -d appdb_restored -c "delete from public.tasks where id > 100"');
+    const result = await runCli(['verify', 'content'], s.dir, s.tmp);
+    expect(result.exitCode).toBe(1);
+    expect(result.all).toContain(`✗ content/backup/custom-format-parallel-restore.md:${lineOf(file, 'run id=prove-equal')}:1 step "prove-equal" (bash)`);
+    expect(result.all).toMatch(/public\.tasks: 20 rows missing \(120 expected, 100 found\)/);
+    expect(leftovers(s.tmp)).toEqual({ dirs: [], processes: [] });
+  });
+
+  it('runs nothing when a runbook has a mistake, and says where', async () => {
+    const s = scratch();
+    s.copy('content/backup/plain-sql-dump.md');
+    const bad = s.write('content/bad.md', '---\ntitle: Bad\n---\n\n```bash run id=x exitt=0\ntrue\n```\n');
+    const result = await runCli(['verify', 'content'], s.dir, s.tmp);
+    expect(result.exitCode).toBe(2);
+    expect(result.all).toContain('content/bad.md:5:18: Unknown attribute `exitt`, did you mean `exit`? [RB110]');
+    expect(result.all).toContain('nothing was run');
+    expect(result.all).not.toContain('▶');
+    expect(bad).toBeTruthy();
+    expect(leftovers(s.tmp)).toEqual({ dirs: [], processes: [] });
+  });
+
+  it('refuses binary, non-UTF-8 and empty files with a clear error', async () => {
+    const s = scratch();
+    s.write('content/binary.md', 'ab\0cd');
+    s.write('content/latin1.md', Buffer.from([0x2d, 0x2d, 0x2d, 0x0a, 0xe9, 0x0a]) as unknown as string);
+    s.write('content/empty.md', '');
+    const result = await runCli(['verify', 'content'], s.dir, s.tmp);
+    expect(result.exitCode).toBe(2);
+    expect(result.all).toContain('content/binary.md:1:1: Unexpected binary file (it contains NUL bytes), expected Markdown text [RB130]');
+    expect(result.all).toContain('content/latin1.md:1:1: Unexpected bytes that are not UTF-8, expected a UTF-8 text file [RB130]');
+    expect(result.all).toContain('content/empty.md:1:1: Unexpected empty file, expected frontmatter with a title [RB130]');
+  });
+
+  it('stops on SIGINT: exit 130, the sandbox removed, no PostgreSQL left running', async () => {
+    const s = scratch();
+    s.write('content/slow.md', '---\ntitle: Slow\n---\n\n```bash run id=start\ncreatedb appdb\n```\n\n```bash run id=slow\nsleep 60 & sleep 60\n```\n\n```bash run id=after\ntrue\n```\n');
+    const child = runCli(['verify', 'content'], s.dir, s.tmp);
+    let output = '';
+    child.all!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    await new Promise<void>((resolve, reject) => {
+      const started = Date.now();
+      const timer = setInterval(() => {
+        if (output.includes('✓ start')) { clearInterval(timer); resolve(); }
+        if (Date.now() - started > 60_000) { clearInterval(timer); reject(new Error(`never started: ${output}`)); }
+      }, 50);
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const during = leftovers(s.tmp);
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode).toBe(130);
+    expect(result.all).toContain('SIGINT received');
+    expect(result.all).toMatch(/Steps: {4}1 passed, 1 failed, 1 not run/);
+    expect(during.dirs.length).toBe(1);
+    expect(during.processes.length).toBeGreaterThan(3);
+    expect(leftovers(s.tmp)).toEqual({ dirs: [], processes: [] });
+  });
+});
+
+describe('runbooks list and doctor', () => {
+  it('lists runbooks and steps without running anything', async () => {
+    const s = scratch();
+    s.copy('content/reference/runbook-format.md');
+    const result = await runCli(['list'], s.dir, s.tmp);
+    expect(result.exitCode).toBe(0);
+    expect(result.all).toContain('content/reference/runbook-format.md — Writing a runbook: 13 step(s), 2 unverified block(s)');
+    expect(result.all).toMatch(/ {2}\d+\. expected-failure +line \d+ +bash exit=1/);
+    expect(result.all).toContain('not verified, line');
+    expect(leftovers(s.tmp).dirs).toEqual([]);
+  });
+
+  it('doctor reports PostgreSQL and the sandbox user', async () => {
+    const s = scratch();
+    const result = await runCli(['doctor'], s.dir, s.tmp);
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.all).toMatch(/✓ PostgreSQL +\d+\.\d+ in \//);
+    expect(result.all).toMatch(/✓ Node\.js +v2[2-9]/);
+  });
+
+  it('rejects unknown commands and options with usage', async () => {
+    const s = scratch();
+    const unknown = await runCli(['verfy'], s.dir, s.tmp);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.all).toContain('Unknown command "verfy"');
+    const option = await runCli(['verify', '--jobz', '2'], s.dir, s.tmp);
+    expect(option.exitCode).toBe(2);
+    expect(option.all).toContain("Unknown option '--jobz'");
+  });
+});
