@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# One-time set-up of a machine for Proven Runbooks, safe to run again.
+# Installs what `npm run verify` and `npm test` need and is missing:
+# PostgreSQL server binaries (Debian/Ubuntu, as root), then the npm packages,
+# which include the Node 24 binary the project runs on.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf 'setup: %s\n' "$*"; }
+
+have_postgres() {
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' > /dev/null && return 0
+  command -v initdb > /dev/null && return 0
+  command -v pg_config > /dev/null && [ -x "$(pg_config --bindir)/initdb" ]
+}
+
+apt_install() {
+  if [ -z "${APT_UPDATED:-}" ]; then
+    apt-get update -qq
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" > /dev/null
+}
+
+if have_postgres; then
+  say "PostgreSQL binaries: found"
+elif [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+  say "installing PostgreSQL server binaries (apt-get install postgresql)"
+  # The harness makes its own throwaway clusters: don't let the package create
+  # and start a system-wide one.
+  mkdir -p /etc/postgresql-common
+  [ -e /etc/postgresql-common/createcluster.conf ] || echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.conf
+  apt_install postgresql postgresql-contrib
+else
+  say "PostgreSQL server binaries are missing. Install them, then run this again:"
+  say "  Debian/Ubuntu: sudo apt-get install postgresql"
+  say "  macOS:         brew install postgresql@17"
+  exit 1
+fi
+
+# PostgreSQL refuses to run as root: as root, the harness runs sandboxes as `postgres`.
+if [ "$(id -u)" = 0 ] && ! id postgres > /dev/null 2>&1; then
+  say "creating the postgres OS user"
+  useradd --system --create-home --shell /bin/bash postgres
+fi
+
+say "installing npm packages (npm ci)"
+npm ci --no-audit --no-fund --loglevel=error
+say "done: Node $(npx node --version) for the project"
+npm run --silent runbooks -- doctor
