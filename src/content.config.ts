@@ -11,9 +11,13 @@ export const collections = {
     loader: glob({ base: './content', pattern: '**/[^_]*.{md,mdx}' }),
     schema: docsSchema({
       extend: z.object({
-        // Read by the harness (default per-step timeout); validated here so a
-        // typo in the frontmatter fails the build instead of being dropped.
-        runbook: z.object({ timeout: z.string().optional() }).optional(),
+        // Read by the harness (the parser validates it with positions); the
+        // site only needs it to be accepted.
+        runbook: z.object({
+          timeout: z.string().optional(),
+          postgres: z.union([z.string(), z.number()]).optional(),
+          servers: z.record(z.string(), z.number()).optional(),
+        }).strict().optional(),
       }),
     }),
   }),

@@ -29,7 +29,7 @@ describe('the runbooks in content/', () => {
     it(`${runbook!.file} passes every step on a fresh local cluster`, async () => {
       const install = await findPostgres({ path: process.env.PATH ?? '' });
       const sandbox = new LocalClusterSandbox({ install, scriptsDir: projectPaths().scripts });
-      const result = await runRunbook(runbook!, sandbox);
+      const result = await runRunbook(runbook!, sandbox, { major: install.major });
       const failed = result.steps.filter((s) => s.status !== 'passed');
       expect(result.error, result.error).toBeUndefined();
       expect(failed.map(failureDetail)).toEqual([]);

@@ -76,6 +76,10 @@ export interface UnverifiedBlock {
 export interface RunbookSettings {
   /** Default per-step timeout. */
   timeoutMs: number;
+  /** PostgreSQL major versions the runbook applies to (`postgres: ">=17"`); unbounded when absent. */
+  versions: { min?: number; max?: number };
+  /** Extra servers the runbook needs besides the primary: `servers: { old: 13 }`. */
+  servers: { name: string; major: number }[];
 }
 
 export interface Runbook {
@@ -137,7 +141,7 @@ export interface StepResult {
   executed?: string;
 }
 
-export type RunbookStatus = 'passed' | 'failed' | 'error';
+export type RunbookStatus = 'passed' | 'failed' | 'error' | 'skipped';
 
 export interface ServerInfo {
   /** `SELECT version()` */
@@ -152,9 +156,13 @@ export interface RunbookResult {
   runbook: Runbook;
   status: RunbookStatus;
   sandbox: string;
+  /** The major version this result is for (one runbook runs once per version of the matrix). */
+  major: number;
   server?: ServerInfo;
+  /** Extra servers the runbook asked for, by name. */
+  extraServers?: Record<string, ServerInfo>;
   steps: StepResult[];
   durationMs: number;
-  /** Set when the runbook could not run at all (sandbox failed to start, …). */
+  /** Why the runbook could not run at all (sandbox failed to start, …), or why it was skipped. */
   error?: string;
 }

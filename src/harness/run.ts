@@ -2,15 +2,18 @@ import type { Runbook, RunbookResult, StepResult } from './model.ts';
 import type { Sandbox, StartedSandbox } from './sandbox/types.ts';
 import { planRunbook, type PlannedStep } from './plan/index.ts';
 import { executePlan } from './execute/index.ts';
+import { HarnessError, catalog } from './errors.ts';
 
 export type RunEvent =
-  | { type: 'runbook-start'; runbook: Runbook }
+  | { type: 'runbook-start'; runbook: Runbook; major: number }
   | { type: 'sandbox-ready'; runbook: Runbook; sandbox: StartedSandbox; ms: number }
   | { type: 'step-start'; runbook: Runbook; planned: PlannedStep }
   | { type: 'step-end'; runbook: Runbook; result: StepResult }
   | { type: 'runbook-end'; result: RunbookResult };
 
 export interface RunOptions {
+  /** The major version the sandbox provides; recorded with the result. */
+  major: number;
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
 }
@@ -19,16 +22,16 @@ export interface RunOptions {
  * The one composer: a parsed runbook → a fresh sandbox → its steps in one
  * shell → verdicts. The sandbox is always removed, whatever happened.
  */
-export async function runRunbook(runbook: Runbook, sandbox: Sandbox, options: RunOptions = {}): Promise<RunbookResult> {
+export async function runRunbook(runbook: Runbook, sandbox: Sandbox, options: RunOptions): Promise<RunbookResult> {
   const emit = options.onEvent ?? (() => {});
   const started = performance.now();
   const plan = planRunbook(runbook);
-  emit({ type: 'runbook-start', runbook });
+  emit({ type: 'runbook-start', runbook, major: options.major });
   const notRun = (): StepResult[] => runbook.steps.map((step) => ({ step, status: 'not-run', failures: [] }));
   let result: RunbookResult;
   let live: StartedSandbox | undefined;
   try {
-    live = await sandbox.start({ ...(options.signal ? { signal: options.signal } : {}) });
+    live = await sandbox.start({ servers: runbook.settings.servers, ...(options.signal ? { signal: options.signal } : {}) });
     emit({ type: 'sandbox-ready', runbook, sandbox: live, ms: performance.now() - started });
     const steps = await executePlan(live, plan, {
       ...(options.signal ? { signal: options.signal } : {}),
@@ -37,13 +40,16 @@ export async function runRunbook(runbook: Runbook, sandbox: Sandbox, options: Ru
     });
     const passed = steps.every((s) => s.status === 'passed');
     result = {
-      runbook, status: passed ? 'passed' : 'failed', sandbox: live.kind, server: live.server, steps,
+      runbook, status: passed ? 'passed' : 'failed', sandbox: live.kind, major: options.major, server: live.server,
+      extraServers: { ...live.extraServers }, steps,
       durationMs: performance.now() - started,
       ...(options.signal?.aborted ? { error: 'interrupted' } : {}),
     };
   } catch (error) {
+    // A server version this sandbox cannot provide is not a failure of the runbook: it is reported, not run.
+    const skipped = error instanceof HarnessError && error.code === catalog.ServerUnavailable.code;
     result = {
-      runbook, status: 'error', sandbox: sandbox.kind, steps: notRun(), durationMs: performance.now() - started,
+      runbook, status: skipped ? 'skipped' : 'error', sandbox: sandbox.kind, major: options.major, steps: notRun(), durationMs: performance.now() - started,
       error: error instanceof Error ? error.message : String(error),
       ...(live ? { server: live.server } : {}),
     };
@@ -54,12 +60,12 @@ export async function runRunbook(runbook: Runbook, sandbox: Sandbox, options: Ru
   return result;
 }
 
-/** Runbooks one after another (each in its own sandbox); stops early only when interrupted. */
-export async function runRunbooks(runbooks: Runbook[], sandbox: Sandbox, options: RunOptions = {}): Promise<RunbookResult[]> {
+/** Matrix entries one after another (each in its own sandbox); stops early only when interrupted. */
+export async function runMatrix(entries: { runbook: Runbook; sandbox: Sandbox; major: number }[], options: Omit<RunOptions, 'major'> = {}): Promise<RunbookResult[]> {
   const results: RunbookResult[] = [];
-  for (const runbook of runbooks) {
+  for (const entry of entries) {
     if (options.signal?.aborted) break;
-    results.push(await runRunbook(runbook, sandbox, options));
+    results.push(await runRunbook(entry.runbook, entry.sandbox, { ...options, major: entry.major }));
   }
   return results;
 }

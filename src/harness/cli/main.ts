@@ -16,9 +16,12 @@ Commands:
 
 Options for verify:
   --report FILE     where to write the JSON report (default: reports/verification.json)
-  --sandbox KIND    local (default): a new cluster per runbook from PostgreSQL binaries on this machine
-  --pg-bin DIR      PostgreSQL binaries to use (default: found on PATH, via pg_config, or /usr/lib/postgresql/N/bin)
-  --pg N            only a PostgreSQL of this major version
+  --sandbox KIND    auto (default): docker when an engine answers and has PostgreSQL images, else local;
+                    docker: a new container per runbook (Testcontainers), steps run inside through exec;
+                    local: a new cluster per runbook from PostgreSQL binaries on this machine
+  --pg LIST         major versions to verify on, e.g. 13,15,17,18 (default: every image the engine has,
+                    or the local binaries' version); each runbook runs once per version its frontmatter allows
+  --pg-bin DIR      local PostgreSQL binaries to use (default: PATH, pg_config, /usr/lib/postgresql/N/bin)
   -h, --help        this text
 
 Exit status: 0 all passed, 1 a runbook failed, 2 bad input or usage, 130 interrupted.
@@ -65,14 +68,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
   try {
     switch (command) {
       case 'verify': {
-        const pg = parsed.values.pg !== undefined ? Number(parsed.values.pg) : undefined;
-        if (pg !== undefined && !Number.isInteger(pg)) throw new HarnessError('Usage', `--pg takes a major version number, not ${JSON.stringify(parsed.values.pg)}`);
-        const sandbox = parsed.values.sandbox ?? 'local';
-        if (sandbox !== 'local') throw new HarnessError('Usage', `--sandbox ${sandbox} is not available: the sandboxes are: local`);
+        const majors = parsed.values.pg?.split(',').map((v) => Number(v.trim()));
+        if (majors && !majors.every((m) => Number.isInteger(m) && m >= 9)) {
+          throw new HarnessError('Usage', `--pg takes major versions separated by commas (13,17), not ${JSON.stringify(parsed.values.pg)}`);
+        }
+        const sandbox = parsed.values.sandbox ?? 'auto';
+        if (sandbox !== 'auto' && sandbox !== 'docker' && sandbox !== 'local') {
+          throw new HarnessError('Usage', `--sandbox takes auto, docker or local, not ${JSON.stringify(sandbox)}`);
+        }
         return await verifyCommand(paths, {
-          reportPath: resolve(io.cwd, parsed.values.report ?? 'reports/verification.json'),
+          reportPath: resolve(io.cwd, parsed.values.report ?? 'reports/verification.json'), sandbox,
           ...(parsed.values['pg-bin'] ? { binDir: resolve(io.cwd, parsed.values['pg-bin']) } : {}),
-          ...(pg !== undefined ? { major: pg } : {}),
+          ...(majors ? { majors } : {}),
         }, io);
       }
       case 'list':

@@ -6,7 +6,7 @@ import { formatDuration } from '../report/durations.ts';
  * Live progress. On a terminal the running step shows as `⋯ id` and is
  * replaced by its result; in a log every line is final.
  */
-export function progressPrinter(write: (text: string) => void, isTTY: boolean): (event: RunEvent) => void {
+export function progressPrinter(write: (text: string) => void, isTTY: boolean, showVersion = false): (event: RunEvent) => void {
   let pending = false;
   const clear = (): void => {
     if (pending) write('\r\x1b[K');
@@ -15,7 +15,7 @@ export function progressPrinter(write: (text: string) => void, isTTY: boolean): 
   return (event) => {
     switch (event.type) {
       case 'runbook-start':
-        write(`${runbookHeader(event.runbook.file, event.runbook.title, event.runbook.steps.length)}\n`);
+        write(`${runbookHeader(event.runbook.file, event.runbook.title, event.runbook.steps.length, showVersion ? event.major : undefined)}\n`);
         break;
       case 'sandbox-ready':
         write(`  sandbox: ${event.sandbox.server.version.split(' on ')[0]}, ready in ${formatDuration(event.ms)}\n`);
@@ -36,7 +36,7 @@ export function progressPrinter(write: (text: string) => void, isTTY: boolean): 
         if (result.status === 'error') write(`${runbookError(result)}\n`);
         for (const step of result.steps) if (step.status === 'failed' || step.status === 'timed-out') write(`\n${failureDetail(step)}\n`);
         const notRun = result.steps.filter((s) => s.status === 'not-run').length;
-        const verdict = result.status === 'passed' ? '✓ passed' : `✗ ${result.status}${notRun ? ` (${notRun} step(s) not run)` : ''}`;
+        const verdict = result.status === 'passed' ? '✓ passed' : result.status === 'skipped' ? '- skipped' : `✗ ${result.status}${notRun ? ` (${notRun} step(s) not run)` : ''}`;
         write(`  ${verdict} in ${formatDuration(result.durationMs)}\n\n`);
         break;
       }

@@ -2,25 +2,27 @@ import { relative } from 'node:path';
 import type { Io } from './main.ts';
 import { loadRunbooks } from './main.ts';
 import { HarnessError } from '../errors.ts';
-import { findPostgres } from '../sandbox/postgres-binaries.ts';
-import { LocalClusterSandbox } from '../sandbox/local-cluster.ts';
-import { runRunbooks } from '../run.ts';
+import { selectSandboxes, type SandboxKind } from '../sandbox/select.ts';
+import { planMatrix } from '../plan/matrix.ts';
+import { runMatrix } from '../run.ts';
 import { formatReport } from '../report/format.ts';
 import { writeReport } from '../report/write.ts';
-import { summary } from '../report/console.ts';
+import { matrixTable, summary } from '../report/console.ts';
 import { progressPrinter } from './progress.ts';
 import { projectPaths } from './project.ts';
 
 export interface VerifyOptions {
   reportPath: string;
+  sandbox: SandboxKind;
+  majors?: number[];
   binDir?: string;
-  major?: number;
 }
 
 /**
- * `runbooks verify`: parse everything first (bad input runs nothing), then each
- * runbook in its own sandbox. SIGINT/SIGTERM stop the current step, remove the
- * sandbox and exit 130; a second signal exits at once.
+ * `runbooks verify`: parse everything first (bad input runs nothing), choose
+ * the sandbox, then each runbook × version in its own sandbox. SIGINT/SIGTERM
+ * stop the current step, remove the sandbox and exit 130; a second signal
+ * exits at once.
  */
 export async function verifyCommand(paths: string[], options: VerifyOptions, io: Io): Promise<number> {
   const runbooks = loadRunbooks(paths, io);
@@ -28,12 +30,14 @@ export async function verifyCommand(paths: string[], options: VerifyOptions, io:
   const withSteps = runbooks.filter((r) => r.steps.length > 0);
   if (withSteps.length === 0) throw new HarnessError('NoRunbooks', `No runbooks with steps under ${paths.join(', ') || 'content'}`);
 
-  const install = await findPostgres({
-    ...(options.binDir ? { binDir: options.binDir } : {}), ...(options.major !== undefined ? { major: options.major } : {}),
-    path: io.env.PATH ?? '',
+  const selection = await selectSandboxes({
+    kind: options.sandbox, scriptsDir: projectPaths().scripts, path: io.env.PATH ?? '',
+    ...(options.majors ? { majors: options.majors } : {}), ...(options.binDir ? { binDir: options.binDir } : {}),
   });
-  const sandbox = new LocalClusterSandbox({ install, scriptsDir: projectPaths().scripts });
-  io.stdout(`runbooks: ${withSteps.length} runbook(s), ${withSteps.reduce((n, r) => n + r.steps.length, 0)} step(s); sandbox: ${sandbox.description}\n\n`);
+  const majors = [...selection.byMajor.keys()].sort((a, b) => a - b);
+  const { entries, notApplicable } = planMatrix(withSteps, majors);
+  io.stdout(`runbooks: ${withSteps.length} runbook(s) × PostgreSQL ${majors.join(', ')} = ${entries.length} run(s)\n`);
+  io.stdout(`sandbox: ${selection.kind} (${selection.why}); ${[...selection.byMajor.values()].map((s) => s.description).join('; ')}\n\n`);
 
   const controller = new AbortController();
   let signals = 0;
@@ -43,23 +47,22 @@ export async function verifyCommand(paths: string[], options: VerifyOptions, io:
     io.stderr(`\nrunbooks: ${signal} received: stopping the current step and removing the sandbox…\n`);
     controller.abort();
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
+  const handled = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of handled) process.on(signal, onSignal);
   const started = performance.now();
   try {
-    const results = await runRunbooks(withSteps, sandbox, { signal: controller.signal, onEvent: progressPrinter(io.stdout, io.isTTY) });
+    const results = await runMatrix(entries.map((e) => ({ ...e, sandbox: selection.byMajor.get(e.major)! })), {
+      signal: controller.signal, onEvent: progressPrinter(io.stdout, io.isTTY, majors.length > 1),
+    });
     const report = formatReport(results, {
       generatedAt: new Date(), durationMs: performance.now() - started, interrupted: controller.signal.aborted,
-      node: process.version, platform: `${process.platform}-${process.arch}`,
+      node: process.version, platform: `${process.platform}-${process.arch}`, sandbox: selection.kind, majors, notApplicable,
     });
     writeReport(options.reportPath, report);
-    io.stdout(`${summary(report, relative(io.cwd, options.reportPath))}\n`);
+    io.stdout(`${matrixTable(report)}\n${summary(report, relative(io.cwd, options.reportPath))}\n`);
     if (controller.signal.aborted) return 130;
     return report.summary.failed === 0 ? 0 : 1;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    process.off('SIGHUP', onSignal);
+    for (const signal of handled) process.off(signal, onSignal);
   }
 }

@@ -1,10 +1,10 @@
 import { parseDocument, isMap } from 'yaml';
 import type { Diagnostic, Position, RunbookSettings } from '../model.ts';
 import { diagnostic, didYouMean } from '../errors.ts';
-import { parseDuration } from './values.ts';
+import { parseDuration, parseVersionRange } from './values.ts';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
-const RUNBOOK_KEYS = ['timeout'];
+const RUNBOOK_KEYS = ['timeout', 'postgres', 'servers'];
 
 export interface Frontmatter {
   title?: string;
@@ -18,7 +18,7 @@ export interface Frontmatter {
  */
 export function readFrontmatter(yamlText: string | undefined, file: string, firstLine: number): { frontmatter: Frontmatter; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const frontmatter: Frontmatter = { settings: { timeoutMs: DEFAULT_TIMEOUT_MS } };
+  const frontmatter: Frontmatter = { settings: { timeoutMs: DEFAULT_TIMEOUT_MS, versions: {}, servers: [] } };
   const top: Position = { file, line: 1, column: 1 };
   if (yamlText === undefined) {
     diagnostics.push(diagnostic('FrontmatterShape', 'Unexpected page without frontmatter, expected `---` / `title: …` / `---` at the top', top));
@@ -68,10 +68,42 @@ export function readFrontmatter(yamlText: string | undefined, file: string, firs
       diagnostics.push(diagnostic('FrontmatterUnknownKey', `Unknown runbook setting \`${key}\`${guess ? `, did you mean \`${guess}\`?` : ''}`, keyPos));
       continue;
     }
+    if (key === 'servers') {
+      readServers(pair.value, valuePos, toPos, frontmatter, diagnostics);
+      continue;
+    }
     const raw = String((pair.value as { value?: unknown })?.value ?? '');
+    if (key === 'postgres') {
+      const parsed = parseVersionRange(raw);
+      if (parsed.ok) frontmatter.settings.versions = parsed.value;
+      else diagnostics.push(diagnostic('BadValue', `Unexpected runbook.postgres ${JSON.stringify(raw)}, expected ${parsed.expected}`, valuePos));
+      continue;
+    }
     const parsed = parseDuration(raw);
     if (parsed.ok) frontmatter.settings.timeoutMs = parsed.value;
     else diagnostics.push(diagnostic('BadValue', `Unexpected runbook.timeout ${JSON.stringify(raw)}, expected ${parsed.expected}`, valuePos));
   }
   return { frontmatter, diagnostics };
+}
+
+type Positioner = (offset: number | undefined) => Position;
+
+/** `servers: { old: 13 }`: names are ids (they become OLD_PGHOST), values major versions. */
+function readServers(node: unknown, at: Position, toPos: Positioner, frontmatter: Frontmatter, diagnostics: Diagnostic[]): void {
+  if (!isMap(node)) {
+    diagnostics.push(diagnostic('BadValue', 'Unexpected runbook.servers value, expected a mapping such as `old: 13`', at));
+    return;
+  }
+  for (const pair of node.items) {
+    const name = String((pair.key as { value?: unknown })?.value ?? '');
+    const major = Number((pair.value as { value?: unknown })?.value);
+    const pos = toPos((pair.key as { range?: number[] })?.range?.[0]);
+    if (!/^[a-z][a-z0-9_]*$/.test(name) || name === 'primary') {
+      diagnostics.push(diagnostic('BadValue', `Unexpected server name ${JSON.stringify(name)}, expected lower-case letters, digits and _ (not \`primary\`)`, pos));
+    } else if (!Number.isInteger(major) || major < 9) {
+      diagnostics.push(diagnostic('BadValue', `Unexpected version for server \`${name}\`, expected a PostgreSQL major version such as 13`, pos));
+    } else {
+      frontmatter.settings.servers.push({ name, major });
+    }
+  }
 }

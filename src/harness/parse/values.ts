@@ -58,3 +58,18 @@ export function parseRegex(text: string): ValueResult<string> {
 export function parseNonEmpty(text: string): ValueResult<string> {
   return text.trim() ? ok(text) : bad('a non-empty text');
 }
+
+/** `17`, `>=17`, `<=16`, `13-16`: the PostgreSQL major versions a runbook applies to. */
+export function parseVersionRange(text: string): ValueResult<{ min?: number; max?: number }> {
+  const t = text.trim();
+  const expected = 'a major version (17), a bound (>=17, <=16) or a range (13-16)';
+  let m = /^(\d+)$/.exec(t);
+  if (m) return ok({ min: Number(m[1]), max: Number(m[1]) });
+  m = /^>=\s*(\d+)$/.exec(t);
+  if (m) return ok({ min: Number(m[1]) });
+  m = /^<=\s*(\d+)$/.exec(t);
+  if (m) return ok({ max: Number(m[1]) });
+  m = /^(\d+)\s*-\s*(\d+)$/.exec(t);
+  if (m && Number(m[1]) <= Number(m[2])) return ok({ min: Number(m[1]), max: Number(m[2]) });
+  return bad(expected);
+}

@@ -35,12 +35,28 @@ export function failureDetail(result: StepResult): string {
   return out.join('\n');
 }
 
-export function runbookHeader(file: string, title: string, steps: number): string {
-  return `▶ ${file} — ${title} (${steps} step${steps === 1 ? '' : 's'})`;
+export function runbookHeader(file: string, title: string, steps: number, major?: number): string {
+  return `▶ ${file}${major !== undefined ? ` @ PostgreSQL ${major}` : ''} — ${title} (${steps} step${steps === 1 ? '' : 's'})`;
 }
 
 export function runbookError(result: RunbookResult): string {
+  if (result.status === 'skipped') return `- ${result.runbook.file}: not run here: ${result.error ?? ''}`;
   return `✗ ${result.runbook.file}: could not run: ${result.error ?? 'unknown error'}`;
+}
+
+/** Runbook × version, with status and duration: the verification matrix at a glance. */
+export function matrixTable(report: Report): string {
+  const files = [...new Set([...report.runbooks.map((r) => r.file), ...report.notApplicable.map((n) => n.file)])].sort();
+  const width = Math.max(...files.map((f) => f.length), 7);
+  const cell = (file: string, major: number): string => {
+    const run = report.runbooks.find((r) => r.file === file && r.major === major);
+    if (!run) return report.notApplicable.some((n) => n.file === file && n.major === major) ? 'n/a' : '';
+    const mark = { passed: '✓', failed: '✗', error: '✗', skipped: '-' }[run.status];
+    return run.status === 'skipped' ? '- skipped' : `${mark} ${formatDuration(run.durationMs)}`;
+  };
+  const header = `${'runbook'.padEnd(width)}  ${report.majors.map((m) => `PG ${m}`.padEnd(10)).join(' ')}`;
+  const rows = files.map((f) => `${f.padEnd(width)}  ${report.majors.map((m) => cell(f, m).padEnd(10)).join(' ')}`);
+  return ['', header, ...rows].join('\n');
 }
 
 /** The closing block: totals, then the plain `N passed, N failed` line CI logs look for. */
@@ -48,12 +64,13 @@ export function summary(report: Report, reportPath: string | undefined): string 
   const s = report.summary;
   const lines = [
     '',
-    `Runbooks: ${s.passed} passed, ${s.failed} failed (${s.runbooks})`,
+    `Runs:     ${s.passed} passed, ${s.failed} failed${s.skipped ? `, ${s.skipped} skipped (not runnable in this sandbox)` : ''} (${s.runs} runbook × version)`,
     `Steps:    ${s.stepsPassed} passed, ${s.stepsFailed} failed, ${s.stepsNotRun} not run; ${s.unverifiedBlocks} block(s) shown but not verified`,
     `Time:     ${formatDuration(s.durationMs)}${report.interrupted ? ' (interrupted)' : ''}`,
   ];
-  const servers = [...new Set(report.runbooks.map((r) => r.server?.version.split(' on ')[0]).filter(Boolean))];
-  if (servers.length) lines.push(`Server:   ${servers.join(', ')}`);
+  const servers = [...new Set(report.runbooks.map((r) => r.server ? `${r.server.version.split(' on ')[0]} [${r.server.source}]` : '').filter(Boolean))];
+  if (servers.length) lines.push(`Servers:  ${servers.join('\n          ')}`);
+  if (report.notApplicable.length) lines.push(`Not applicable: ${report.notApplicable.length} runbook × version pair(s) excluded by the runbooks' own \`postgres:\` ranges`);
   if (reportPath) lines.push(`Report:   ${reportPath}`);
   return lines.join('\n');
 }

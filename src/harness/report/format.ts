@@ -1,4 +1,5 @@
 import type { Failure, RunbookResult, StepResult } from '../model.ts';
+import type { NotApplicable } from '../plan/matrix.ts';
 
 export const REPORT_VERSION = 1;
 
@@ -29,7 +30,11 @@ export interface RunbookReport {
   status: RunbookResult['status'];
   error: string | null;
   sandbox: string;
+  /** The PostgreSQL major version of this run of the matrix. */
+  major: number;
+  /** `SELECT version()` and where the server came from (binary directory or image reference). */
   server: RunbookResult['server'] | null;
+  extraServers: NonNullable<RunbookResult['extraServers']>;
   durationMs: number;
   steps: StepReport[];
   unverified: { line: number; column: number; lang: string; code: string; reason: string }[];
@@ -39,9 +44,26 @@ export interface Report {
   version: typeof REPORT_VERSION;
   generatedAt: string;
   harness: { node: string; platform: string };
+  sandbox: string;
+  /** The PostgreSQL major versions of the matrix. */
+  majors: number[];
   interrupted: boolean;
-  summary: { runbooks: number; passed: number; failed: number; steps: number; stepsPassed: number; stepsFailed: number; stepsNotRun: number; unverifiedBlocks: number; durationMs: number };
+  summary: { runs: number; passed: number; failed: number; skipped: number; steps: number; stepsPassed: number; stepsFailed: number; stepsNotRun: number; unverifiedBlocks: number; durationMs: number };
+  /** One entry per runbook × version that ran (or could not). */
   runbooks: RunbookReport[];
+  /** Runbook × version pairs left out because the runbook's frontmatter excludes that version. */
+  notApplicable: { file: string; major: number; reason: string }[];
+}
+
+export interface ReportContext {
+  generatedAt: Date;
+  durationMs: number;
+  interrupted: boolean;
+  node: string;
+  platform: string;
+  sandbox: string;
+  majors: number[];
+  notApplicable: NotApplicable[];
 }
 
 function stepReport(result: StepResult): StepReport {
@@ -56,17 +78,20 @@ function stepReport(result: StepResult): StepReport {
 }
 
 /** Results → the JSON report the site and CI read. Pure: the clock and environment come in as arguments. */
-export function formatReport(results: RunbookResult[], context: { generatedAt: Date; durationMs: number; interrupted: boolean; node: string; platform: string }): Report {
+export function formatReport(results: RunbookResult[], context: ReportContext): Report {
   const steps = results.flatMap((r) => r.steps);
   return {
     version: REPORT_VERSION,
     generatedAt: context.generatedAt.toISOString(),
     harness: { node: context.node, platform: context.platform },
+    sandbox: context.sandbox,
+    majors: context.majors,
     interrupted: context.interrupted,
     summary: {
-      runbooks: results.length,
+      runs: results.length,
       passed: results.filter((r) => r.status === 'passed').length,
-      failed: results.filter((r) => r.status !== 'passed').length,
+      failed: results.filter((r) => r.status === 'failed' || r.status === 'error').length,
+      skipped: results.filter((r) => r.status === 'skipped').length,
       steps: steps.length,
       stepsPassed: steps.filter((s) => s.status === 'passed').length,
       stepsFailed: steps.filter((s) => s.status === 'failed' || s.status === 'timed-out').length,
@@ -76,9 +101,10 @@ export function formatReport(results: RunbookResult[], context: { generatedAt: D
     },
     runbooks: results.map((r) => ({
       file: r.runbook.file, title: r.runbook.title, sourceHash: r.runbook.sourceHash, status: r.status, error: r.error ?? null,
-      sandbox: r.sandbox, server: r.server ?? null, durationMs: Math.round(r.durationMs),
+      sandbox: r.sandbox, major: r.major, server: r.server ?? null, extraServers: r.extraServers ?? {}, durationMs: Math.round(r.durationMs),
       steps: r.steps.map(stepReport),
       unverified: r.runbook.unverified.map((u) => ({ line: u.position.line, column: u.position.column, lang: u.lang, code: u.code, reason: u.reason })),
     })),
+    notApplicable: context.notApplicable.map((n) => ({ file: n.runbook.file, major: n.major, reason: n.reason })),
   };
 }

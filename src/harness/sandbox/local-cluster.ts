@@ -6,11 +6,13 @@ import { execa } from 'execa';
 import type { ServerInfo } from '../model.ts';
 import { HarnessError } from '../errors.ts';
 import type { Sandbox, SandboxOptions, ShellCommand, StartedSandbox } from './types.ts';
-import type { PostgresInstall } from './postgres-binaries.ts';
+import { findPostgres, type PostgresInstall } from './postgres-binaries.ts';
+import { extraServerEnv } from './extra-servers.ts';
 import { killSandboxProcesses } from './processes.ts';
 import { stepEnvironment } from './step-env.ts';
 import { osUser, type OsUser } from './os-user.ts';
 import { sweepStaleSandboxes, writeOwner, SANDBOX_PREFIX } from './stale.ts';
+import { bootstrapScript, checkIdentityAnswer, IDENTITY_SQL, parseBootstrap } from './bootstrap.ts';
 
 export interface LocalClusterOptions {
   install: PostgresInstall;
@@ -55,7 +57,8 @@ class StartedLocalCluster implements StartedSandbox {
   readonly kind = 'local' as const;
   readonly stepEnv: Record<string, string>;
   server!: ServerInfo;
-  private systemIdentifier = '';
+  readonly extraServers: Record<string, ServerInfo> = {};
+  private readonly members: { systemIdentifier: string; dataDir: string; port: number }[] = [];
   private stopped = false;
   readonly id: string;
   readonly root: string;
@@ -75,29 +78,32 @@ class StartedLocalCluster implements StartedSandbox {
 
   async create(scriptsDir: string, options: SandboxOptions): Promise<void> {
     writeOwner(this.root, this.id);
-    for (const dir of ['home', 'tmp', 'run', 'backups', 'work', 'log', 'etc']) mkdirSync(join(this.root, dir));
+    for (const dir of ['home', 'tmp', 'run', 'backups', 'work', 'log', 'etc', 'servers']) mkdirSync(join(this.root, dir));
     cpSync(scriptsDir, join(this.root, 'scripts'), { recursive: true });
     if (this.user.uid !== undefined) chownTree(this.root, this.user.uid, this.user.gid!);
-
-    let t = performance.now();
-    await this.run(['initdb', '-D', this.stepEnv.PGDATA!, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8',
-      '--locale=C.UTF-8', '--data-checksums', '--no-sync', '--no-instructions'], options.signal, 'initdb');
-    options.log?.(`initdb ${((performance.now() - t) / 1000).toFixed(2)}s`);
-    // Settings go into postgresql.conf (not onto pg_ctl's command line) so they survive a
-    // runbook's own `pg_ctl restart`. fsync is off: the cluster is thrown away; killing
-    // the server (not the machine) loses nothing either way.
-    appendFileSync(join(this.stepEnv.PGDATA!, 'postgresql.conf'), [
-      '', '# proven-runbooks sandbox',
-      "listen_addresses = ''", `unix_socket_directories = '${this.stepEnv.PGHOST}'`, `port = ${PORT}`, 'fsync = off', '',
-    ].join('\n'));
-    t = performance.now();
-    await this.run(['pg_ctl', '-D', this.stepEnv.PGDATA!, '-l', this.stepEnv.SERVER_LOG!, '-w', '-t', '60', 'start'], options.signal, 'pg_ctl start');
-    options.log?.(`server start ${((performance.now() - t) / 1000).toFixed(2)}s`);
-    const control = await this.run(['pg_controldata', this.stepEnv.PGDATA!], options.signal, 'pg_controldata');
-    this.systemIdentifier = /Database system identifier:\s+(\d+)/.exec(control)?.[1] ?? '';
-    const [version = '', num = '0'] = (await this.psql("select version(), current_setting('server_version_num')")).split('|');
-    this.server = { version, major: Math.floor(Number(num) / 10000), source: this.install.binDir };
+    this.server = await this.boot('primary', this.install, this.stepEnv.PGDATA!, PORT, this.stepEnv.SERVER_LOG!, options);
+    let port = PORT;
+    for (const extra of options.servers ?? []) {
+      // Another major version needs that version's own binaries on this machine.
+      const install = extra.major === this.install.major ? this.install : await findPostgres({ major: extra.major, path: process.env.PATH ?? '' })
+        .catch((error: Error) => { throw new HarnessError('ServerUnavailable', `This runbook needs a PostgreSQL ${extra.major} server (\`${extra.name}\`): ${error.message}`); });
+      port++;
+      const dataDir = join(this.root, 'servers', extra.name);
+      this.extraServers[extra.name] = await this.boot(extra.name, install, dataDir, port, join(this.root, 'log', `${extra.name}.log`), options);
+      Object.assign(this.stepEnv, extraServerEnv(extra.name, this.stepEnv.PGHOST!, port));
+    }
     await this.checkIdentity();
+  }
+
+  private async boot(name: string, install: PostgresInstall, dataDir: string, port: number, log: string, options: SandboxOptions): Promise<ServerInfo> {
+    const started = performance.now();
+    const env = { ...this.stepEnv, PATH: this.stepEnv.PATH!.replace(this.install.binDir, install.binDir) };
+    const output = await this.run(['bash', '-c', bootstrapScript({ dataDir, socketDir: this.stepEnv.PGHOST!, port, log, listenAddresses: '' })],
+      options.signal, `${name}: initdb and server start`, env);
+    const booted = parseBootstrap(output);
+    options.log?.(`${name}: initdb + start ${((performance.now() - started) / 1000).toFixed(2)}s`);
+    this.members.push({ systemIdentifier: booted.systemIdentifier, dataDir, port });
+    return { version: booted.version, major: booted.major, source: install.binDir };
   }
 
   shell(): ShellCommand {
@@ -105,10 +111,9 @@ class StartedLocalCluster implements StartedSandbox {
   }
 
   async checkIdentity(): Promise<void> {
-    const found = await this.psql("select system_identifier, current_setting('data_directory') from pg_control_system()");
-    const expected = `${this.systemIdentifier}|${this.stepEnv.PGDATA}`;
-    if (!this.systemIdentifier || found !== expected) {
-      throw new HarnessError('SandboxIdentity', `The server at ${this.stepEnv.PGHOST} is not the sandbox's own (expected ${expected}, found ${found})`);
+    for (const member of this.members) {
+      const answer = await this.run(['psql', '-X', '-v', 'ON_ERROR_STOP=1', '-At', '-p', String(member.port), '-c', IDENTITY_SQL], undefined, 'identity check');
+      checkIdentityAnswer(answer, member, `${this.stepEnv.PGHOST}:${member.port}`);
     }
   }
 
@@ -119,9 +124,11 @@ class StartedLocalCluster implements StartedSandbox {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    await execa(join(this.install.binDir, 'pg_ctl'), ['-D', this.stepEnv.PGDATA!, '-m', 'immediate', '-w', '-t', '10', 'stop'], {
-      env: this.stepEnv, extendEnv: false, reject: false, ...this.user.spawnIds,
-    });
+    for (const member of this.members) {
+      await execa(join(this.install.binDir, 'pg_ctl'), ['-D', member.dataDir, '-m', 'immediate', '-w', '-t', '10', 'stop'], {
+        env: this.stepEnv, extendEnv: false, reject: false, ...this.user.spawnIds,
+      });
+    }
     const survivors = await killSandboxProcesses(this.id, this.root);
     rmSync(this.root, { recursive: true, force: true, maxRetries: 3 });
     if (survivors.length > 0) throw new Error(`processes ${survivors.join(', ')} of sandbox ${this.id} would not die`);
@@ -131,15 +138,11 @@ class StartedLocalCluster implements StartedSandbox {
     await this.stop();
   }
 
-  private async psql(sql: string): Promise<string> {
-    return (await this.run(['psql', '-X', '-v', 'ON_ERROR_STOP=1', '-At', '-c', sql], undefined, 'psql')).trim();
-  }
-
   /** Runs a server tool as the sandbox's user with the sandbox's environment. */
-  private async run(argv: string[], signal: AbortSignal | undefined, what: string): Promise<string> {
+  private async run(argv: string[], signal: AbortSignal | undefined, what: string, env: Record<string, string> = this.stepEnv): Promise<string> {
     const [tool, ...args] = argv;
-    const result = await execa(join(this.install.binDir, tool!), args, {
-      env: this.stepEnv, extendEnv: false, cwd: this.root, reject: false, timeout: 120_000,
+    const result = await execa(tool!, args, {
+      env, extendEnv: false, cwd: this.root, reject: false, timeout: 120_000,
       ...(signal ? { cancelSignal: signal } : {}), ...this.user.spawnIds,
     });
     if (result.isCanceled) throw new HarnessError('Interrupted', `Interrupted during ${what}`);

@@ -11,8 +11,15 @@ export interface ShellCommand {
   gid?: number;
 }
 
+/** A second (third…) server a runbook asks for: `runbook.servers: { old: 13 }`. */
+export interface ExtraServer {
+  name: string;
+  major: number;
+}
+
 export interface SandboxOptions {
   signal?: AbortSignal;
+  servers?: ExtraServer[];
   /** Progress notes ("initdb 0.9 s"), for the CLI's live output. */
   log?: (message: string) => void;
 }
@@ -34,6 +41,8 @@ export interface StartedSandbox extends AsyncDisposable {
   /** Unique per sandbox; also the marker in every process the sandbox starts. */
   readonly id: string;
   readonly server: ServerInfo;
+  /** The extra servers, by name. Steps reach them through `<NAME>_PGHOST` and `<NAME>_PGPORT`. */
+  readonly extraServers: Readonly<Record<string, ServerInfo>>;
   /** The variables steps see (also part of `shell().env`). */
   readonly stepEnv: Readonly<Record<string, string>>;
   shell(): ShellCommand;

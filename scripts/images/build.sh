@@ -1,0 +1,316 @@
+#!/usr/bin/env bash
+# Build PostgreSQL images equivalent to the official `postgres:<major>` ones
+# from Debian packages, with no image registry: debootstrap a minimal Debian
+# with postgresql-<major>, then `docker import` it.
+#
+# Usage: scripts/images/build.sh [--if-missing] [MAJOR...]
+#   MAJOR          majors to build (default: every row of versions.tsv)
+#   --if-missing   skip images the engine already has (CI's cache)
+#
+# Needs: root, debootstrap (apt-get install -y debootstrap), a Docker engine
+# that answers (scripts/docker-engine.sh ensure).
+#
+# Environment:
+#   MIRROR     Debian mirror (default: read from this machine's apt sources)
+#   CACHE_DIR  debootstrap's .deb cache (default: /var/cache/proven-runbooks/debootstrap)
+#   WORK_DIR   where root filesystems are assembled (default: /var/tmp)
+#   DOCKER     docker client to use (default: docker)
+#
+# The image: entrypoint scripts/images/docker-entrypoint.sh (official contract),
+# CMD ["postgres"], STOPSIGNAL SIGINT, PATH with /usr/lib/postgresql/N/bin,
+# PGDATA as in the official image (/var/lib/postgresql/data; 18+:
+# /var/lib/postgresql/N/docker), LANG=en_US.utf8, user postgres uid/gid 999,
+# no cluster (Debian's postinst one is removed), pgbackrest where the suite has it.
+# Like the official image it declares a VOLUME (/var/lib/postgresql/data; 18+:
+# /var/lib/postgresql): remove containers with `docker rm -v` (Testcontainers'
+# stop() does) or anonymous volumes pile up. On first start the temporary setup
+# server listens on the Unix socket only, so `pg_isready -h 127.0.0.1` (or the
+# log line "ready to accept connections" seen twice) means the real server is up.
+# The 20.10 engine's `docker import --change` rejects STOPSIGNAL, so it is added
+# by a one-line `docker build` (legacy builder, no RUN, no network).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+VERSIONS=$HERE/versions.tsv
+ENTRYPOINT_SRC=$HERE/docker-entrypoint.sh
+CACHE_DIR=${CACHE_DIR:-/var/cache/proven-runbooks/debootstrap}
+WORK_DIR=${WORK_DIR:-/var/tmp}
+DOCKER=${DOCKER:-docker}
+
+# Besides postgresql-N: what runbooks call (compressors, ps, setpriv, find, ...).
+BASE_PACKAGES=(bash coreutils procps gzip bzip2 xz-utils zstd lz4 util-linux findutils locales)
+OPTIONAL_PACKAGES=(pgbackrest)
+
+say() { printf 'build: %s\n' "$*" >&2; }
+die() { printf 'build: error: %s\n' "$*" >&2; exit 1; }
+
+usage() {
+	sed -n '6,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	exit 2
+}
+
+# The Debian mirror this machine's apt uses (deb822 .sources or one-line lists).
+find_mirror() {
+	local f uri
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[[ -r $f ]] || continue
+		# first URIs: of a stanza whose URI is a plain archive (not -security)
+		uri=$(awk 'tolower($1) == "uris:" { for (i = 2; i <= NF; i++) if ($i !~ /security/) { print $i; exit } }' "$f")
+		[[ -n $uri ]] && { printf '%s\n' "${uri%/}"; return 0; }
+	done
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[[ -r $f ]] || continue
+		uri=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /=/ && $i !~ /\]$/) { if ($i !~ /security/) print $i; break } }' "$f" | head -n 1)
+		[[ -n $uri ]] && { printf '%s\n' "${uri%/}"; return 0; }
+	done
+	return 1
+}
+
+# rows of versions.tsv: "major suite local_image official_image"
+rows() { grep -v '^[[:space:]]*#' "$VERSIONS" | awk -F'\t' 'NF >= 4 { print $1, $2, $3, $4 }'; }
+
+image_exists() { "$DOCKER" image inspect "$1" >/dev/null 2>&1; }
+
+human() { numfmt --to=si --suffix=B "$1" 2>/dev/null || printf '%s bytes' "$1"; }
+
+ROOTFS=""
+cleanup() {
+	if [[ -n $ROOTFS && -d $ROOTFS ]]; then
+		# debootstrap may leave /proc or /sys mounted after a failure
+		local m
+		for m in proc sys dev/pts; do
+			if mountpoint -q "$ROOTFS/$m" 2>/dev/null; then umount -l "$ROOTFS/$m" || :; fi
+		done
+		rm -rf --one-file-system "$ROOTFS"
+	fi
+	ROOTFS=""
+}
+trap cleanup EXIT
+
+# run_debootstrap SUITE DIR PACKAGES LOG
+run_debootstrap() {
+	local suite=$1 dir=$2 pkgs=$3 log=$4
+	rm -rf --one-file-system "$dir"
+	mkdir -p "$dir"
+	debootstrap --variant=minbase --include="$pkgs" --cache-dir="$CACHE_DIR/$suite" \
+		"$suite" "$dir" "$MIRROR" >"$log" 2>&1
+}
+
+# set_id ROOT group|passwd NAME ID: give NAME the id ID in the tree ROOT,
+# moving files along; an entry already holding ID swaps ids with NAME.
+set_id() {
+	local root=$1 db=$2 name=$3 want=$4 cur other tmp=59999
+	local mod=groupmod flag=-gid chg=(chgrp -h)
+	if [[ $db == passwd ]]; then mod=usermod flag=-uid chg=(chown -h); fi
+	cur=$(chroot "$root" getent "$db" "$name" | cut -d: -f3)
+	[[ -n $cur ]] || die "no $db entry $name in the image"
+	[[ $cur == "$want" ]] && return 0
+	other=$(chroot "$root" getent "$db" "$want" | cut -d: -f1 || true)
+	chroot "$root" getent "$db" "$tmp" >/dev/null && die "id $tmp is taken in the image"
+	if [[ -n $other ]]; then
+		say "  $db: $other has id $want; swapping ids with $name ($cur)"
+		chroot "$root" "$mod" -${mod:0:1} "$tmp" "$other" >/dev/null
+		find "$root" -xdev "$flag" "$want" -exec "${chg[@]}" "$tmp" '{}' +
+	fi
+	chroot "$root" "$mod" -${mod:0:1} "$want" "$name" >/dev/null
+	find "$root" -xdev "$flag" "$cur" -exec "${chg[@]}" "$want" '{}' +
+	if [[ -n $other ]]; then
+		chroot "$root" "$mod" -${mod:0:1} "$cur" "$other" >/dev/null
+		find "$root" -xdev "$flag" "$tmp" -exec "${chg[@]}" "$cur" '{}' +
+	fi
+}
+
+# Make the debootstrapped tree look like the official image.
+finish_rootfs() {
+	local dir=$1 major=$2 pgdata=$3
+
+	# No cluster: the image starts empty, and never creates one on its own.
+	rm -rf "$dir/var/lib/postgresql/$major" "$dir/etc/postgresql/$major"
+	rm -f "$dir"/var/log/postgresql/*
+	if [[ -f $dir/etc/postgresql-common/createcluster.conf ]]; then
+		sed -ri 's/^#?\s*(create_main_cluster)\s*=.*$/\1 = false/' "$dir/etc/postgresql-common/createcluster.conf"
+	fi
+
+	# postgres user and group with the official image's ids (999:999).
+	set_id "$dir" group postgres 999
+	set_id "$dir" passwd postgres 999
+
+	# Directories of the official image. Inside the chroot: paths such as
+	# /var/run are absolute symlinks that would resolve to the host's from outside.
+	chroot "$dir" install -d -o postgres -g postgres -m 1777 /var/lib/postgresql /var/lib/postgresql/data
+	[[ $pgdata == /var/lib/postgresql/data ]] || chroot "$dir" install -d -o postgres -g postgres -m 0700 "$pgdata"
+	chroot "$dir" install -d -o postgres -g postgres -m 2777 /var/run/postgresql
+	chroot "$dir" install -d -m 0755 /docker-entrypoint-initdb.d /usr/local/bin
+	install -m 0755 "$ENTRYPOINT_SRC" "$dir/usr/local/bin/docker-entrypoint.sh"
+
+	# New clusters listen on all interfaces, as in the official image.
+	local sample=$dir/usr/share/postgresql/$major/postgresql.conf.sample
+	sed -ri "s!^#?(listen_addresses)\s*=\s*\S+.*!\1 = '*'!" "$sample"
+	grep -qF "listen_addresses = '*'" "$sample" || die "could not set listen_addresses in $sample"
+
+	# The official image's locale (C.UTF-8 is in libc anyway).
+	rm -f "$dir/etc/locale.gen"
+	echo 'en_US.UTF-8 UTF-8' >"$dir/etc/locale.gen"
+	chroot "$dir" locale-gen >/dev/null
+	chroot "$dir" locale -a | grep -qx 'en_US.utf8' || die "locale en_US.utf8 missing"
+
+	# setpriv drops root in the entrypoint.
+	chroot "$dir" sh -c 'command -v setpriv' >/dev/null || die "setpriv missing from the image"
+
+	# Small: no apt caches, lists, docs, man pages; no host files.
+	rm -rf "$dir"/var/cache/apt/*.bin "$dir"/var/cache/apt/archives/*.deb \
+		"$dir"/var/cache/apt/archives/partial/* "$dir"/var/lib/apt/lists/* \
+		"$dir"/usr/share/doc/* "$dir"/usr/share/man/* "$dir"/usr/share/info/* \
+		"$dir"/usr/share/lintian/* "$dir"/var/cache/debconf/*-old \
+		"$dir"/var/log/*.log "$dir"/var/log/apt/* "$dir"/tmp/* "$dir"/var/tmp/*
+	# (rm first: never write through a symlink into the host)
+	rm -f "$dir/etc/resolv.conf" "$dir/etc/hostname"
+	: >"$dir/etc/resolv.conf"
+	: >"$dir/etc/hostname"
+}
+
+build_one() {
+	local major=$1 suite=$2 image=$3 official=$4
+	local start pkgs log pgdata volume pgver size t extra_ok=1 old_id new_id
+	start=$(date +%s)
+	old_id=$("$DOCKER" image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)
+
+	if [[ $major -ge 18 ]]; then
+		pgdata=/var/lib/postgresql/$major/docker
+		volume=/var/lib/postgresql
+	else
+		pgdata=/var/lib/postgresql/data
+		volume=/var/lib/postgresql/data
+	fi
+
+	mkdir -p "$CACHE_DIR/$suite" "$WORK_DIR"
+	ROOTFS=$(mktemp -d "$WORK_DIR/pg$major-$suite.XXXXXX")
+	log=$ROOTFS.log
+	local dir=$ROOTFS/rootfs
+
+	local -a list=("postgresql-$major" "postgresql-client-$major" "${BASE_PACKAGES[@]}" "${OPTIONAL_PACKAGES[@]}")
+	pkgs=$(IFS=,; printf '%s' "${list[*]}")
+	say "$image: debootstrap $suite with postgresql-$major (log: $log)"
+	if ! run_debootstrap "$suite" "$dir" "$pkgs" "$log"; then
+		# Optional packages missing from this suite: try again without them.
+		local opt missing=0
+		for opt in "${OPTIONAL_PACKAGES[@]}"; do
+			grep -q "Couldn't find these debs:.*\b$opt\b" "$log" && missing=1
+		done
+		if [[ $missing == 1 ]]; then
+			say "$image: ${OPTIONAL_PACKAGES[*]} not in $suite; building without"
+			extra_ok=0
+			list=("postgresql-$major" "postgresql-client-$major" "${BASE_PACKAGES[@]}")
+			pkgs=$(IFS=,; printf '%s' "${list[*]}")
+			run_debootstrap "$suite" "$dir" "$pkgs" "$log" || {
+				tail -n 30 "$log" >&2; die "$image: debootstrap failed (log: $log)"
+			}
+		else
+			tail -n 30 "$log" >&2
+			die "$image: debootstrap failed (log: $log)"
+		fi
+	fi
+	t=$(date +%s)
+	say "$image: debootstrap done in $((t - start)) s"
+
+	finish_rootfs "$dir" "$major" "$pgdata"
+	# shellcheck disable=SC2016  # ${Version} is dpkg-query's, not ours
+	pgver=$(chroot "$dir" dpkg-query -W -f='${Version}' "postgresql-$major")
+	chroot "$dir" "/usr/lib/postgresql/$major/bin/postgres" --version >/dev/null ||
+		die "$image: postgres does not run"
+
+	say "$image: docker import (postgresql-$major $pgver)"
+	# `docker import --change` of a 20.10 engine rejects STOPSIGNAL: import under a
+	# temporary tag, then add STOPSIGNAL with a one-line build (no RUN, no network).
+	local tmp_image=$image-import
+	tar -C "$dir" --numeric-owner --xattrs --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' -c . |
+		"$DOCKER" import \
+			--change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/postgresql/$major/bin" \
+			--change "ENV PG_MAJOR=$major" \
+			--change "ENV PG_VERSION=$pgver" \
+			--change "ENV LANG=en_US.utf8" \
+			--change "ENV PGDATA=$pgdata" \
+			--change "VOLUME $volume" \
+			--change 'ENTRYPOINT ["docker-entrypoint.sh"]' \
+			--change 'CMD ["postgres"]' \
+			--change 'EXPOSE 5432' \
+			--change "LABEL proven-runbooks.official-image=$official proven-runbooks.debian-suite=$suite proven-runbooks.postgresql-version=$pgver proven-runbooks.pgbackrest=$extra_ok" \
+			--message "debootstrap $suite + postgresql-$major $pgver" \
+			- "$tmp_image" >/dev/null
+	printf 'FROM %s\nSTOPSIGNAL SIGINT\n' "$tmp_image" |
+		DOCKER_BUILDKIT=0 "$DOCKER" build --quiet --tag "$image" - >/dev/null 2>"$log.build" || {
+		cat "$log.build" >&2; die "$image: adding STOPSIGNAL failed"
+	}
+	rm -f "$log.build"
+	"$DOCKER" rmi "$tmp_image" >/dev/null
+	[[ $("$DOCKER" image inspect -f '{{.Config.StopSignal}}' "$image") == SIGINT ]] ||
+		die "$image: STOPSIGNAL is not SIGINT"
+
+	cleanup
+	rm -f "$log"
+	# A rebuild leaves the previous image untagged: drop it (kept if in use).
+	new_id=$("$DOCKER" image inspect -f '{{.Id}}' "$image")
+	if [[ -n $old_id && $old_id != "$new_id" ]]; then
+		"$DOCKER" rmi "$old_id" >/dev/null 2>&1 || say "$image: previous image ${old_id:7:12} kept (in use)"
+	fi
+	size=$("$DOCKER" image inspect -f '{{.Size}}' "$image")
+	t=$(date +%s)
+	say "$image: built in $((t - start)) s, size $(human "$size") (postgresql-$major $pgver, stands in for $official)"
+	RESULTS+=("$(printf '%-40s %4ss %8s  postgresql-%s %s' "$image" "$((t - start))" "$(human "$size")" "$major" "$pgver")")
+}
+
+main() {
+	local if_missing=0 arg
+	local -a wanted=()
+	for arg; do
+		case $arg in
+			--if-missing) if_missing=1 ;;
+			-h | --help) usage ;;
+			[0-9]*) wanted+=("$arg") ;;
+			*) say "unknown argument: $arg"; usage ;;
+		esac
+	done
+
+	[[ -r $VERSIONS ]] || die "$VERSIONS not found"
+	[[ $(id -u) == 0 ]] || die "must run as root (debootstrap and chroot need it)"
+	command -v debootstrap >/dev/null ||
+		die "debootstrap is not installed (apt-get install -y debootstrap)"
+	command -v "$DOCKER" >/dev/null ||
+		die "no docker client ($DOCKER) (apt-get install -y docker.io)"
+	# (`docker info` is no probe: a client too new for the engine exits 0 there)
+	[[ -n $("$DOCKER" version --format '{{.Server.Version}}' 2>/dev/null) ]] ||
+		die "the Docker engine does not answer to $DOCKER (start it: scripts/docker-engine.sh ensure; see scripts/docker-engine.sh status)"
+	if [[ -z ${MIRROR:-} ]]; then
+		MIRROR=$(find_mirror) || die "no Debian mirror in the apt sources; set MIRROR"
+	fi
+
+	local -a todo=()
+	local major suite image official found
+	if [[ ${#wanted[@]} -eq 0 ]]; then
+		while read -r major suite image official; do todo+=("$major $suite $image $official"); done < <(rows)
+	else
+		for arg in "${wanted[@]}"; do
+			found=$(rows | awk -v m="$arg" '$1 == m')
+			[[ -n $found ]] || die "major $arg is not in $VERSIONS"
+			todo+=("$found")
+		done
+	fi
+
+	RESULTS=()
+	local total_start row
+	total_start=$(date +%s)
+	for row in "${todo[@]}"; do
+		read -r major suite image official <<<"$row"
+		if [[ $if_missing == 1 ]] && image_exists "$image"; then
+			say "$image: present, skipped (--if-missing)"
+			RESULTS+=("$(printf '%-40s %s' "$image" 'present (skipped)')")
+			continue
+		fi
+		build_one "$major" "$suite" "$image" "$official"
+	done
+
+	say "done in $(($(date +%s) - total_start)) s:"
+	printf '%s\n' "${RESULTS[@]}"
+}
+
+main "$@"

@@ -1,0 +1,67 @@
+import { HarnessError } from '../errors.ts';
+import { shellQuote } from '../plan/index.ts';
+
+export interface ClusterLayout {
+  dataDir: string;
+  socketDir: string;
+  port: number;
+  log: string;
+  /** `''` for unix socket only; `'*'` for a server other containers reach on a private network. */
+  listenAddresses: string;
+  /** Extra pg_hba.conf lines (trust on the private network for a second server). */
+  hba?: string[];
+}
+
+/**
+ * The script that makes a brand-new cluster and starts it, run as the
+ * sandbox's OS user by either sandbox (locally with execa, in a container
+ * through exec), so both produce the same server.
+ *
+ * Settings go into postgresql.conf, not onto pg_ctl's command line, so they
+ * survive a runbook's own `pg_ctl restart`. fsync is off: the cluster is
+ * thrown away, and killing the server (not the machine) loses nothing anyway.
+ */
+export function bootstrapScript(layout: ClusterLayout): string {
+  const q = shellQuote;
+  const conf = [
+    '', '# proven-runbooks sandbox',
+    `listen_addresses = '${layout.listenAddresses}'`, `unix_socket_directories = '${layout.socketDir}'`,
+    `port = ${layout.port}`, 'fsync = off', '',
+  ].join('\n');
+  return [
+    'set -euo pipefail',
+    `initdb -D ${q(layout.dataDir)} -U postgres -A trust -E UTF8 --locale=C.UTF-8 --data-checksums --no-sync > /dev/null`,
+    `printf '%s' ${q(conf)} >> ${q(`${layout.dataDir}/postgresql.conf`)}`,
+    ...(layout.hba?.length ? [`printf '%s\\n' ${layout.hba.map(q).join(' ')} >> ${q(`${layout.dataDir}/pg_hba.conf`)}`] : []),
+    `pg_ctl -D ${q(layout.dataDir)} -l ${q(layout.log)} -w -t 60 start > /dev/null`,
+    `printf 'identifier=%s\\n' "$(pg_controldata ${q(layout.dataDir)} | sed -n 's/^Database system identifier: *//p')"`,
+    `psql -X -v ON_ERROR_STOP=1 -At -h ${q(layout.socketDir)} -p ${layout.port} -U postgres -d postgres -c "select 'version=' || version()" -c "select 'num=' || current_setting('server_version_num')"`,
+  ].join('\n');
+}
+
+export interface Bootstrapped {
+  systemIdentifier: string;
+  version: string;
+  major: number;
+}
+
+export function parseBootstrap(output: string): Bootstrapped {
+  const field = (name: string): string => new RegExp(`^${name}=(.*)$`, 'm').exec(output)?.[1]?.trim() ?? '';
+  const systemIdentifier = field('identifier');
+  const version = field('version');
+  const num = Number(field('num'));
+  if (!systemIdentifier || !version || !num) {
+    throw new HarnessError('SandboxStart', `The new server did not report its identity: ${JSON.stringify(output.slice(0, 500))}`);
+  }
+  return { systemIdentifier, version, major: Math.floor(num / 10000) };
+}
+
+/** The query whose answer proves the server at an address is the one bootstrapped. */
+export const IDENTITY_SQL = "select system_identifier || '|' || current_setting('data_directory') from pg_control_system()";
+
+export function checkIdentityAnswer(answer: string, expected: { systemIdentifier: string; dataDir: string }, where: string): void {
+  const want = `${expected.systemIdentifier}|${expected.dataDir}`;
+  if (answer.trim() !== want) {
+    throw new HarnessError('SandboxIdentity', `The server at ${where} is not the sandbox's own (expected ${want}, found ${answer.trim() || 'no answer'})`);
+  }
+}
