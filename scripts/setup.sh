@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # One-time set-up of a machine for Proven Runbooks, safe to run again.
 # Installs what `npm run verify` and `npm test` need and is missing:
-# PostgreSQL server binaries (Debian/Ubuntu, as root), then the npm packages,
-# which include the Node 24 binary the project runs on.
+# PostgreSQL server binaries, a Docker engine and the PostgreSQL images
+# (built from Debian packages where no registry is reachable) when running as
+# root on Debian/Ubuntu, then the npm packages, which include the Node 24
+# binary the project runs on. SKIP_DOCKER=1 leaves Docker out (the local
+# sandbox alone then verifies the runbooks, on the local PostgreSQL version).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,6 +45,21 @@ fi
 if [ "$(id -u)" = 0 ] && ! id postgres > /dev/null 2>&1; then
   say "creating the postgres OS user"
   useradd --system --create-home --shell /bin/bash postgres
+fi
+
+# The container sandbox: an engine, and one image per PostgreSQL version of the matrix.
+if [ -n "${SKIP_DOCKER:-}" ]; then
+  say "Docker: skipped (SKIP_DOCKER set)"
+elif [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+  command -v dockerd > /dev/null || { say "installing Docker (apt-get install docker.io)"; apt_install docker.io; }
+  command -v debootstrap > /dev/null || apt_install debootstrap
+  bash scripts/docker-engine.sh ensure
+  say "PostgreSQL images (built once, then cached by the engine)"
+  bash scripts/images/build.sh --if-missing
+elif docker info > /dev/null 2>&1; then
+  say "Docker answers; images it lacks: \`docker pull postgres:N\` or, as root, \`bash scripts/images/build.sh\`"
+else
+  say "no Docker engine: runbooks will be verified with the local sandbox only"
 fi
 
 say "installing npm packages (npm ci)"

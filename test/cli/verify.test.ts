@@ -11,9 +11,9 @@ describe('runbooks verify', () => {
   it('passes a runbook, writes a report with the exact text executed, and leaves nothing behind', async () => {
     const s = scratch();
     s.copy('content/backup/custom-format-parallel-restore.md');
-    const result = await runCli(['verify', 'content', '--report', 'out/report.json'], s.dir, s.tmp);
+    const result = await runCli(['verify', '--sandbox', 'local', 'content', '--report', 'out/report.json'], s.dir, s.tmp);
     expect(result.exitCode, result.all).toBe(0);
-    expect(result.all).toMatch(/Runbooks: 1 passed, 0 failed \(1\)/);
+    expect(result.all).toMatch(/Runs: {5}1 passed, 0 failed \(1 runbook × version\)/);
     expect(result.all).toMatch(/Steps: {4}11 passed, 0 failed, 0 not run/);
     const report = JSON.parse(readFileSync(join(s.dir, 'out/report.json'), 'utf8'));
     const runbook = report.runbooks[0];
@@ -32,7 +32,7 @@ describe('runbooks verify', () => {
     const s = scratch();
     const file = s.copy('content/backup/plain-sql-dump.md');
     mutate(file, 'pg_dump --dbname=appdb --format=plain', 'pg_dump --dbname=appdb --formatt=plain');
-    const result = await runCli(['verify', 'content'], s.dir, s.tmp);
+    const result = await runCli(['verify', '--sandbox', 'local', 'content'], s.dir, s.tmp);
     expect(result.exitCode).toBe(1);
     const line = lineOf(file, 'run id=dump');
     expect(result.all).toContain(`✗ content/backup/plain-sql-dump.md:${line}:1 step "dump" (bash)`);
@@ -47,7 +47,7 @@ describe('runbooks verify', () => {
     const file = s.copy('content/backup/custom-format-parallel-restore.md');
     mutate(file, 'pg_restore --exit-on-error --jobs=2 --dbname=appdb_restored "$BACKUP_DIR/appdb.dump"',
       'pg_restore --exit-on-error --jobs=2 --dbname=appdb_restored "$BACKUP_DIR/appdb.dump"\npsql -X -q -d appdb_restored -c "delete from public.tasks where id > 100"');
-    const result = await runCli(['verify', 'content'], s.dir, s.tmp);
+    const result = await runCli(['verify', '--sandbox', 'local', 'content'], s.dir, s.tmp);
     expect(result.exitCode).toBe(1);
     expect(result.all).toContain(`✗ content/backup/custom-format-parallel-restore.md:${lineOf(file, 'run id=prove-equal')}:1 step "prove-equal" (bash)`);
     expect(result.all).toMatch(/public\.tasks: 20 rows missing \(120 expected, 100 found\)/);
@@ -58,7 +58,7 @@ describe('runbooks verify', () => {
     const s = scratch();
     s.copy('content/backup/plain-sql-dump.md');
     const bad = s.write('content/bad.md', '---\ntitle: Bad\n---\n\n```bash run id=x exitt=0\ntrue\n```\n');
-    const result = await runCli(['verify', 'content'], s.dir, s.tmp);
+    const result = await runCli(['verify', '--sandbox', 'local', 'content'], s.dir, s.tmp);
     expect(result.exitCode).toBe(2);
     expect(result.all).toContain('content/bad.md:5:18: Unknown attribute `exitt`, did you mean `exit`? [RB110]');
     expect(result.all).toContain('nothing was run');
@@ -72,7 +72,7 @@ describe('runbooks verify', () => {
     s.write('content/binary.md', 'ab\0cd');
     s.write('content/latin1.md', Buffer.from([0x2d, 0x2d, 0x2d, 0x0a, 0xe9, 0x0a]) as unknown as string);
     s.write('content/empty.md', '');
-    const result = await runCli(['verify', 'content'], s.dir, s.tmp);
+    const result = await runCli(['verify', '--sandbox', 'local', 'content'], s.dir, s.tmp);
     expect(result.exitCode).toBe(2);
     expect(result.all).toContain('content/binary.md:1:1: Unexpected binary file (it contains NUL bytes), expected Markdown text [RB130]');
     expect(result.all).toContain('content/latin1.md:1:1: Unexpected bytes that are not UTF-8, expected a UTF-8 text file [RB130]');
@@ -82,7 +82,7 @@ describe('runbooks verify', () => {
   it('stops on SIGINT: exit 130, the sandbox removed, no PostgreSQL left running', async () => {
     const s = scratch();
     s.write('content/slow.md', '---\ntitle: Slow\n---\n\n```bash run id=start\ncreatedb appdb\n```\n\n```bash run id=slow\nsleep 60 & sleep 60\n```\n\n```bash run id=after\ntrue\n```\n');
-    const child = runCli(['verify', 'content'], s.dir, s.tmp);
+    const child = runCli(['verify', '--sandbox', 'local', 'content'], s.dir, s.tmp);
     let output = '';
     child.all!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
     await new Promise<void>((resolve, reject) => {

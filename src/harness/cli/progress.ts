@@ -19,6 +19,7 @@ export function progressPrinter(write: (text: string) => void, isTTY: boolean, s
         break;
       case 'sandbox-ready':
         write(`  sandbox: ${event.sandbox.server.version.split(' on ')[0]}, ready in ${formatDuration(event.ms)}\n`);
+        for (const [name, server] of Object.entries(event.sandbox.extraServers)) write(`  server \`${name}\`: ${server.version.split(' on ')[0]}\n`);
         break;
       case 'step-start':
         if (isTTY) {

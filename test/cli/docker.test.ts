@@ -1,0 +1,50 @@
+import { hostname } from 'node:os';
+import { expect, it } from 'vitest';
+import { mutate, runCli, scratch } from '../helpers/cli.ts';
+import { describeDocker, dockerLeftovers } from '../helpers/docker.ts';
+
+describeDocker('runbooks verify --sandbox docker', () => {
+  it('passes the upgrade runbook (13 → 17), prints the matrix, and leaves no container behind', async () => {
+    const s = scratch();
+    s.copy('content/restore/upgrade-major-version.md');
+    const child = runCli(['verify', '--sandbox', 'docker', '--pg', '15,17', 'content', '--report', 'report.json'], s.dir, s.tmp);
+    const result = await child;
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.all).toContain("server `old`: PostgreSQL 13.");
+    expect(result.all).toMatch(/content\/restore\/upgrade-major-version\.md\s+n\/a\s+✓ \d+\.\d+s/);
+    expect(result.all).toMatch(/Runs: {5}1 passed, 0 failed \(1 runbook × version\)/);
+    expect(await dockerLeftovers({ owner: `${hostname()}:${child.pid}` })).toEqual([]);
+  });
+
+  it('fails a broken runbook and still removes its containers', async () => {
+    const s = scratch();
+    const file = s.copy('content/backup/plain-sql-dump.md');
+    mutate(file, 'pg_dump --dbname=appdb --format=plain', 'pg_dump --dbname=appdb --formatt=plain');
+    const child = runCli(['verify', '--sandbox', 'docker', '--pg', '13', 'content'], s.dir, s.tmp);
+    const result = await child;
+    expect(result.exitCode).toBe(1);
+    expect(result.all).toMatch(/pg_dump: (error: )?unrecognized option '--formatt=plain'/);
+    expect(await dockerLeftovers({ owner: `${hostname()}:${child.pid}` })).toEqual([]);
+  });
+
+  it('removes its containers when interrupted with SIGINT', async () => {
+    const s = scratch();
+    s.write('content/slow.md', '---\ntitle: Slow\n---\n\n```bash run id=start\ncreatedb appdb\n```\n\n```bash run id=slow\nsleep 60\n```\n');
+    const child = runCli(['verify', '--sandbox', 'docker', '--pg', '17', 'content'], s.dir, s.tmp);
+    let output = '';
+    let exited = false;
+    void child.then(() => { exited = true; });
+    child.all!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    while (!output.includes('✓ start')) {
+      if (exited) throw new Error(output);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const owner = `${hostname()}:${child.pid}`;
+    const during = await dockerLeftovers({ owner });
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode).toBe(130);
+    expect(during).toHaveLength(1);
+    expect(await dockerLeftovers({ owner })).toEqual([]);
+  });
+});

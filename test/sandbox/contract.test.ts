@@ -1,0 +1,101 @@
+import { existsSync } from 'node:fs';
+import { expect, it, onTestFinished } from 'vitest';
+import type { Sandbox, StartedSandbox } from '../../src/harness/sandbox/types.ts';
+import { findPostgres } from '../../src/harness/sandbox/postgres-binaries.ts';
+import { LocalClusterSandbox } from '../../src/harness/sandbox/local-cluster.ts';
+import { ContainerSandbox } from '../../src/harness/sandbox/container.ts';
+import { ShellSession } from '../../src/harness/execute/session.ts';
+import { processesOf } from '../../src/harness/sandbox/processes.ts';
+import { projectPaths } from '../../src/harness/cli/project.ts';
+import { describeDocker, dockerLeftovers } from '../helpers/docker.ts';
+import { describe } from 'vitest';
+
+const scriptsDir = projectPaths().scripts;
+
+/** One contract, two implementations: whatever a runbook relies on must hold for both. */
+const implementations: { name: string; suite: (name: string, body: () => void) => void; make: () => Promise<Sandbox>; gone: (s: StartedSandbox) => Promise<unknown[]> }[] = [
+  {
+    name: 'local cluster', suite: describe,
+    make: async () => new LocalClusterSandbox({ install: await findPostgres({ path: process.env.PATH ?? '' }), scriptsDir }),
+    gone: async (s) => [...processesOf(s.id, s.stepEnv.SANDBOX_DIR), ...(existsSync(s.stepEnv.SANDBOX_DIR!) ? [s.stepEnv.SANDBOX_DIR] : [])],
+  },
+  {
+    name: 'container', suite: describeDocker,
+    make: async () => new ContainerSandbox({ major: 17, scriptsDir }),
+    gone: (s) => dockerLeftovers({ sandboxId: s.id }),
+  },
+];
+
+async function session(started: StartedSandbox): Promise<ShellSession> {
+  const shell = await ShellSession.open(started.shell());
+  onTestFinished(() => shell.close());
+  return shell;
+}
+
+for (const impl of implementations) {
+  impl.suite(`the sandbox contract: ${impl.name}`, () => {
+    it('starts a brand-new server on a unix socket only, and reports its exact version', async () => {
+      await using started = await (await impl.make()).start();
+      const shell = await session(started);
+      const result = await shell.run("psql -X -At -c \"select current_setting('listen_addresses'), version(), count(*) from pg_database\"", 20_000);
+      expect(result.exitCode, result.stderr).toBe(0);
+      const [listen, version, databases] = result.stdout.trim().split('|');
+      expect(listen).toBe('');
+      expect(version).toBe(started.server.version);
+      expect(databases).toBe('3');
+    });
+
+    it("gives steps exactly the sandbox's environment, never the caller's PG* variables", async () => {
+      const saved = { ...process.env };
+      onTestFinished(() => { process.env = saved; });
+      Object.assign(process.env, { PGPASSWORD: 'caller-secret', PGSERVICE: 'prod', DATABASE_URL: 'postgres://caller-secret@prod.example/db', PGHOST: 'prod.example' });
+      await using started = await (await impl.make()).start();
+      const shell = await session(started);
+      const env = await shell.run('env | sort', 10_000);
+      expect(env.stdout).not.toMatch(/caller-secret|prod\.example|^PGPASSWORD=|^PGSERVICE=|^DATABASE_URL=/m);
+      const names = env.stdout.trim().split('\n').map((l) => l.split('=')[0]).filter((n) => n !== '_' && n !== 'PWD' && n !== 'SHLVL' && n !== 'OLDPWD');
+      expect(names.sort()).toEqual(Object.keys(started.stepEnv).sort());
+      const who = await shell.run('id -un; pwd; test -x "$RUNBOOK_SCRIPTS/pg-fingerprint" && test -r "$RUNBOOK_FIXTURES/app.sql" && echo tools', 10_000);
+      expect(who.stdout).toBe(`${started.stepEnv.USER}\n${started.stepEnv.SANDBOX_DIR}/work\ntools\n`);
+    });
+
+    it('lets a step reconfigure and restart the server without losing the sandbox', async () => {
+      await using started = await (await impl.make()).start();
+      const shell = await session(started);
+      const restart = await shell.run([
+        "psql -X -q -c \"alter system set archive_mode = 'on'\" -c \"alter system set archive_command = '/bin/true'\"",
+        'pg_ctl -D "$PGDATA" -l "$SERVER_LOG" -w restart > /dev/null',
+        'psql -X -At -c "show archive_mode"',
+      ].join('\n'), 60_000);
+      expect(restart, restart.stderr).toMatchObject({ exitCode: 0, stdout: 'on\n' });
+      await started.checkIdentity();
+    });
+
+    it('removes every trace when stopped, even with a second server and a daemon running', async () => {
+      const started = await (await impl.make()).start();
+      onTestFinished(() => started.stop());
+      const shell = await session(started);
+      const extra = await shell.run([
+        'initdb -D "$SANDBOX_DIR/second" -U postgres -A trust --no-sync > /dev/null',
+        `pg_ctl -D "$SANDBOX_DIR/second" -l "$SANDBOX_DIR/second.log" -o "-p 5499 -c listen_addresses='' -c unix_socket_directories='$PGHOST'" -w start > /dev/null`,
+        'nohup sleep 600 > /dev/null 2>&1 &',
+      ].join('\n'), 60_000);
+      expect(extra.exitCode, extra.stderr).toBe(0);
+      await shell.close();
+      await started.stop();
+      expect(await impl.gone(started)).toEqual([]);
+    });
+
+    it('notices when the server at its address is not its own', async () => {
+      await using started = await (await impl.make()).start();
+      const shell = await session(started);
+      const swap = await shell.run([
+        'pg_ctl -D "$PGDATA" -m immediate -w stop > /dev/null',
+        'initdb -D "$SANDBOX_DIR/impostor" -U postgres -A trust --no-sync > /dev/null',
+        `pg_ctl -D "$SANDBOX_DIR/impostor" -l "$SANDBOX_DIR/impostor.log" -o "-p $PGPORT -c listen_addresses='' -c unix_socket_directories='$PGHOST'" -w start > /dev/null`,
+      ].join('\n'), 60_000);
+      expect(swap.exitCode, swap.stderr).toBe(0);
+      await expect(started.checkIdentity()).rejects.toThrow(/is not the sandbox's own/);
+    });
+  });
+}
