@@ -16,6 +16,8 @@ export interface RunOptions {
   major: number;
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
+  /** Copy each run's $BACKUP_DIR to `<keepBackups>/<runbook>/pg<major>/` before the sandbox is removed. */
+  keepBackups?: string;
 }
 
 /**
@@ -38,6 +40,7 @@ export async function runRunbook(runbook: Runbook, sandbox: Sandbox, options: Ru
       onStepStart: (planned) => emit({ type: 'step-start', runbook, planned }),
       onStepEnd: (stepResult) => emit({ type: 'step-end', runbook, result: stepResult }),
     });
+    if (options.keepBackups) await live.copyBackupsOut(backupTarget(options.keepBackups, runbook.file, options.major));
     const passed = steps.every((s) => s.status === 'passed');
     result = {
       runbook, status: passed ? 'passed' : 'failed', sandbox: live.kind, major: options.major, server: live.server,
@@ -68,4 +71,9 @@ export async function runMatrix(entries: { runbook: Runbook; sandbox: Sandbox; m
     results.push(await runRunbook(entry.runbook, entry.sandbox, { ...options, major: entry.major }));
   }
   return results;
+}
+
+/** `content/backup/plain-sql-dump.md` → `<dir>/backup/plain-sql-dump/pg17`. */
+export function backupTarget(dir: string, file: string, major: number): string {
+  return `${dir}/${file.replace(/^content\//, '').replace(/\.mdx?$/, '')}/pg${major}`;
 }

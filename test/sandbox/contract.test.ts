@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, it, onTestFinished } from 'vitest';
 import type { Sandbox, StartedSandbox } from '../../src/harness/sandbox/types.ts';
 import { findPostgres } from '../../src/harness/sandbox/postgres-binaries.ts';
@@ -84,6 +86,18 @@ for (const impl of implementations) {
       await shell.close();
       await started.stop();
       expect(await impl.gone(started)).toEqual([]);
+    });
+
+    it('copies the backup directory out for inspection', async () => {
+      await using started = await (await impl.make()).start();
+      const shell = await session(started);
+      const dump = await shell.run('pg_dump -Fc -f "$BACKUP_DIR/postgres.dump" postgres && mkdir "$BACKUP_DIR/sub" && echo hi > "$BACKUP_DIR/sub/note.txt"', 30_000);
+      expect(dump.exitCode, dump.stderr).toBe(0);
+      const target = mkdtempSync(join(tmpdir(), 'rb-copy-'));
+      onTestFinished(() => rmSync(target, { recursive: true, force: true }));
+      await started.copyBackupsOut(target);
+      expect(readFileSync(join(target, 'postgres.dump')).subarray(0, 5).toString()).toBe('PGDMP');
+      expect(readFileSync(join(target, 'sub', 'note.txt'), 'utf8')).toBe('hi\n');
     });
 
     it('notices when the server at its address is not its own', async () => {

@@ -21,6 +21,7 @@ Options for verify:
                     local: a new cluster per runbook from PostgreSQL binaries on this machine
   --pg LIST         major versions to verify on, e.g. 13,15,17,18 (default: every image the engine has,
                     or the local binaries' version); each runbook runs once per version its frontmatter allows
+  --keep-backups DIR  copy each run's $BACKUP_DIR out to DIR/<runbook>/pg<N>/ before the sandbox is removed
   --pg-bin DIR      local PostgreSQL binaries to use (default: PATH, pg_config, /usr/lib/postgresql/N/bin)
   -h, --help        this text
 
@@ -52,7 +53,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     parsed = parseArgs({
       args: argv, allowPositionals: true, strict: true,
       options: {
-        report: { type: 'string' }, sandbox: { type: 'string' }, 'pg-bin': { type: 'string' }, pg: { type: 'string' },
+        report: { type: 'string' }, sandbox: { type: 'string' }, 'keep-backups': { type: 'string' }, 'pg-bin': { type: 'string' }, pg: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -80,6 +81,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
           reportPath: resolve(io.cwd, parsed.values.report ?? 'reports/verification.json'), sandbox,
           ...(parsed.values['pg-bin'] ? { binDir: resolve(io.cwd, parsed.values['pg-bin']) } : {}),
           ...(majors ? { majors } : {}),
+          ...(parsed.values['keep-backups'] ? { keepBackups: resolve(io.cwd, parsed.values['keep-backups']) } : {}),
         }, io);
       }
       case 'list':

@@ -16,6 +16,7 @@ export interface VerifyOptions {
   sandbox: SandboxKind;
   majors?: number[];
   binDir?: string;
+  keepBackups?: string;
 }
 
 /**
@@ -53,6 +54,7 @@ export async function verifyCommand(paths: string[], options: VerifyOptions, io:
   try {
     const results = await runMatrix(entries.map((e) => ({ ...e, sandbox: selection.byMajor.get(e.major)! })), {
       signal: controller.signal, onEvent: progressPrinter(io.stdout, io.isTTY, majors.length > 1),
+      ...(options.keepBackups ? { keepBackups: options.keepBackups } : {}),
     });
     const report = formatReport(results, {
       generatedAt: new Date(), durationMs: performance.now() - started, interrupted: controller.signal.aborted,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import type { ServerInfo } from '../model.ts';
 import { HarnessError } from '../errors.ts';
@@ -171,6 +172,13 @@ class StartedContainerSandbox implements StartedSandbox {
   async killAll(): Promise<void> {
     const primary = this.members[0];
     if (primary) await primary.container.exec(['bash', '-c', 'kill -9 -1 2>/dev/null; true'], { user: 'postgres' }).catch(() => undefined);
+  }
+
+  async copyBackupsOut(target: string): Promise<void> {
+    mkdirSync(target, { recursive: true });
+    // `docker cp dir/.` copies the directory's contents, like `cp -r dir/. target`.
+    const copied = await docker(['cp', `${this.members[0]!.container.getId()}:${ROOT}/backups/.`, target], 300_000);
+    if (copied.exitCode !== 0) throw new HarnessError('SandboxStart', `Copying the backup directory out failed: ${copied.stderr.trim()}`);
   }
 
   async stop(): Promise<void> {

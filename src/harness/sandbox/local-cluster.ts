@@ -121,6 +121,11 @@ class StartedLocalCluster implements StartedSandbox {
     await killSandboxProcesses(this.id, this.root);
   }
 
+  async copyBackupsOut(target: string): Promise<void> {
+    mkdirSync(target, { recursive: true });
+    cpSync(this.stepEnv.BACKUP_DIR!, target, { recursive: true });
+  }
+
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;

@@ -50,5 +50,7 @@ export interface StartedSandbox extends AsyncDisposable {
   checkIdentity(): Promise<void>;
   /** Kills every process started inside the sandbox (after a timeout, before teardown). */
   killAll(): Promise<void>;
+  /** Copies the backup directory out to `target` on the host, for inspection after the run. */
+  copyBackupsOut(target: string): Promise<void>;
   stop(): Promise<void>;
 }
