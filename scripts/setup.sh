@@ -62,6 +62,16 @@ else
   say "no Docker engine: runbooks will be verified with the local sandbox only"
 fi
 
+# The site's browser tests drive Debian's Chromium (never a downloaded browser).
+if [ -x /usr/bin/chromium ]; then
+  say "Chromium: found"
+elif [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+  say "installing Chromium for the browser tests (apt-get install chromium)"
+  apt_install chromium fonts-dejavu-core
+else
+  say "no /usr/bin/chromium: the site's browser tests need it (Debian: apt-get install chromium)"
+fi
+
 say "installing npm packages (npm ci)"
 npm ci --no-audit --no-fund --loglevel=error
 say "done: Node $(npx node --version) for the project"
