@@ -27,7 +27,7 @@ export const catalog = {
   RunAsRoot: { code: 'RB203', hint: 'PostgreSQL refuses to run as root: the harness runs the sandbox as the `postgres` user, create it with `useradd -m postgres`.' },
   NoDocker: { code: 'RB204', hint: 'Start a Docker engine (Debian: `apt-get install docker.io`, then `dockerd`), or use `--sandbox local`.' },
   NoImage: { code: 'RB205', hint: 'Build the images with `bash scripts/images/build.sh` (as root), or `docker pull postgres:N` where a registry is reachable.' },
-  ServerUnavailable: { code: 'RB206', hint: 'A runbook asked for a PostgreSQL version this sandbox cannot provide; use `--sandbox docker` with its image.' },
+  Unavailable: { code: 'RB206', hint: 'The runbook needs something this sandbox cannot provide (another PostgreSQL version, a small filesystem without root); use `--sandbox docker`.' },
   Interrupted: { code: 'RB210', hint: 'The run was interrupted; the sandbox was removed.' },
   Usage: { code: 'RB300', hint: 'Run `runbooks --help` for the commands and options.' },
   NoRunbooks: { code: 'RB301', hint: 'Runbooks are Markdown files under content/ with `run` code blocks.' },

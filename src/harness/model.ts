@@ -80,6 +80,8 @@ export interface RunbookSettings {
   versions: { min?: number; max?: number };
   /** Extra servers the runbook needs besides the primary: `servers: { old: 13 }`. */
   servers: { name: string; major: number }[];
+  /** Size in MiB of a small filesystem at $SMALL_DISK (`small-disk: 32M`), for disk-full drills. */
+  smallDiskMiB?: number;
 }
 
 export interface Runbook {

@@ -33,7 +33,11 @@ export async function runRunbook(runbook: Runbook, sandbox: Sandbox, options: Ru
   let result: RunbookResult;
   let live: StartedSandbox | undefined;
   try {
-    live = await sandbox.start({ servers: runbook.settings.servers, ...(options.signal ? { signal: options.signal } : {}) });
+    live = await sandbox.start({
+      servers: runbook.settings.servers,
+      ...(runbook.settings.smallDiskMiB !== undefined ? { smallDiskMiB: runbook.settings.smallDiskMiB } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     emit({ type: 'sandbox-ready', runbook, sandbox: live, ms: performance.now() - started });
     const steps = await executePlan(live, plan, {
       ...(options.signal ? { signal: options.signal } : {}),
@@ -50,7 +54,7 @@ export async function runRunbook(runbook: Runbook, sandbox: Sandbox, options: Ru
     };
   } catch (error) {
     // A server version this sandbox cannot provide is not a failure of the runbook: it is reported, not run.
-    const skipped = error instanceof HarnessError && error.code === catalog.ServerUnavailable.code;
+    const skipped = error instanceof HarnessError && error.code === catalog.Unavailable.code;
     result = {
       runbook, status: skipped ? 'skipped' : 'error', sandbox: sandbox.kind, major: options.major, steps: notRun(), durationMs: performance.now() - started,
       error: error instanceof Error ? error.message : String(error),

@@ -100,6 +100,18 @@ for (const impl of implementations) {
       expect(readFileSync(join(target, 'sub', 'note.txt'), 'utf8')).toBe('hi\n');
     });
 
+    it('gives a runbook that asks for it a small filesystem that really fills up', async () => {
+      const started = await (await impl.make()).start({ smallDiskMiB: 8 });
+      onTestFinished(() => started.stop());
+      const shell = await session(started);
+      const fill = await shell.run('dd if=/dev/zero of="$SMALL_DISK/big" bs=1M count=20 2>&1; df -m "$SMALL_DISK" | tail -1', 30_000);
+      expect(fill.stdout).toContain('No space left on device');
+      expect(fill.stdout).toMatch(/\s8\s+8\s+0\s+100%/);
+      await shell.close();
+      await started.stop();
+      expect(await impl.gone(started)).toEqual([]);
+    });
+
     it('notices when the server at its address is not its own', async () => {
       await using started = await (await impl.make()).start();
       const shell = await session(started);

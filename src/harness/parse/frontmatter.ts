@@ -1,10 +1,10 @@
 import { parseDocument, isMap } from 'yaml';
 import type { Diagnostic, Position, RunbookSettings } from '../model.ts';
 import { diagnostic, didYouMean } from '../errors.ts';
-import { parseDuration, parseVersionRange } from './values.ts';
+import { parseDuration, parseSizeMiB, parseVersionRange } from './values.ts';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
-const RUNBOOK_KEYS = ['timeout', 'postgres', 'servers'];
+const RUNBOOK_KEYS = ['timeout', 'postgres', 'servers', 'small-disk'];
 
 export interface Frontmatter {
   title?: string;
@@ -73,6 +73,12 @@ export function readFrontmatter(yamlText: string | undefined, file: string, firs
       continue;
     }
     const raw = String((pair.value as { value?: unknown })?.value ?? '');
+    if (key === 'small-disk') {
+      const parsed = parseSizeMiB(raw);
+      if (parsed.ok) frontmatter.settings.smallDiskMiB = parsed.value;
+      else diagnostics.push(diagnostic('BadValue', `Unexpected runbook.small-disk ${JSON.stringify(raw)}, expected ${parsed.expected}`, valuePos));
+      continue;
+    }
     if (key === 'postgres') {
       const parsed = parseVersionRange(raw);
       if (parsed.ok) frontmatter.settings.versions = parsed.value;

@@ -73,3 +73,10 @@ export function parseVersionRange(text: string): ValueResult<{ min?: number; max
   if (m && Number(m[1]) <= Number(m[2])) return ok({ min: Number(m[1]), max: Number(m[2]) });
   return bad(expected);
 }
+
+/** `32M`, `64MB`, `1G`: a small filesystem's size, in MiB (1 to 4096). */
+export function parseSizeMiB(text: string): ValueResult<number> {
+  const m = /^(\d+)\s*(M|MB|MiB|G|GB|GiB)$/i.exec(text.trim());
+  const mib = m ? Number(m[1]) * (/^g/i.test(m[2]!) ? 1024 : 1) : NaN;
+  return mib >= 1 && mib <= 4096 ? ok(mib) : bad('a size from 1M to 4G, such as 32M');
+}

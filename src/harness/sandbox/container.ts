@@ -102,6 +102,7 @@ class StartedContainerSandbox implements StartedSandbox {
       sandboxId: this.id, binDir: `/usr/lib/postgresql/${primary.server.major}/bin`, scriptsDir: `${ROOT}/scripts`, root: ROOT,
       socketDir: `${ROOT}/run`, port: PORT, dataDir: `${ROOT}/data`, backupDir: `${ROOT}/backups`, user: 'postgres',
     });
+    if (options.smallDiskMiB !== undefined) this.stepEnv.SMALL_DISK = `${ROOT}/small-disk`;
     for (const extra of extras) {
       const host = `rb-${short}-${extra.name}`;
       const started = await this.member(extra.name, await resolveImage(this.scriptsDir, extra.major), host, options);
@@ -122,6 +123,10 @@ class StartedContainerSandbox implements StartedSandbox {
       .withCopyDirectoriesToContainer([{ source: this.scriptsDir, target: `${ROOT}/scripts` }])
       .withStartupTimeout(60_000);
     builder = this.network ? builder.withNetworkMode(this.network) : builder.withNetworkMode('none');
+    if (name === 'primary' && options.smallDiskMiB !== undefined) {
+      // A size-limited tmpfs is a real small filesystem that needs no privileges: ENOSPC comes for real.
+      builder = builder.withTmpFs({ [`${ROOT}/small-disk`]: `rw,size=${options.smallDiskMiB}m,mode=1777` });
+    }
     const container = await builder.start();
     const member: Member = { name, container, systemIdentifier: '', dataDir: `${ROOT}/data` };
     this.members.push(member);

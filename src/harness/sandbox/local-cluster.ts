@@ -59,6 +59,7 @@ class StartedLocalCluster implements StartedSandbox {
   server!: ServerInfo;
   readonly extraServers: Record<string, ServerInfo> = {};
   private readonly members: { systemIdentifier: string; dataDir: string; port: number }[] = [];
+  private readonly mounts: string[] = [];
   private stopped = false;
   readonly id: string;
   readonly root: string;
@@ -81,18 +82,32 @@ class StartedLocalCluster implements StartedSandbox {
     for (const dir of ['home', 'tmp', 'run', 'backups', 'work', 'log', 'etc', 'servers']) mkdirSync(join(this.root, dir));
     cpSync(scriptsDir, join(this.root, 'scripts'), { recursive: true });
     if (this.user.uid !== undefined) chownTree(this.root, this.user.uid, this.user.gid!);
+    if (options.smallDiskMiB !== undefined) await this.mountSmallDisk(options.smallDiskMiB);
     this.server = await this.boot('primary', this.install, this.stepEnv.PGDATA!, PORT, this.stepEnv.SERVER_LOG!, options);
     let port = PORT;
     for (const extra of options.servers ?? []) {
       // Another major version needs that version's own binaries on this machine.
       const install = extra.major === this.install.major ? this.install : await findPostgres({ major: extra.major, path: process.env.PATH ?? '' })
-        .catch((error: Error) => { throw new HarnessError('ServerUnavailable', `This runbook needs a PostgreSQL ${extra.major} server (\`${extra.name}\`): ${error.message}`); });
+        .catch((error: Error) => { throw new HarnessError('Unavailable', `This runbook needs a PostgreSQL ${extra.major} server (\`${extra.name}\`): ${error.message}`); });
       port++;
       const dataDir = join(this.root, 'servers', extra.name);
       this.extraServers[extra.name] = await this.boot(extra.name, install, dataDir, port, join(this.root, 'log', `${extra.name}.log`), options);
       Object.assign(this.stepEnv, extraServerEnv(extra.name, this.stepEnv.PGHOST!, port));
     }
     await this.checkIdentity();
+  }
+
+  /** A size-limited tmpfs: a real small filesystem, so disk-full drills hit ENOSPC for real. Needs root. */
+  private async mountSmallDisk(mib: number): Promise<void> {
+    const target = join(this.root, 'small-disk');
+    if (process.getuid?.() !== 0) {
+      throw new HarnessError('Unavailable', `This runbook needs a ${mib} MiB filesystem at $SMALL_DISK, which the local sandbox can mount only as root`);
+    }
+    mkdirSync(target);
+    const mounted = await execa('mount', ['-t', 'tmpfs', '-o', `size=${mib}m,mode=1777`, 'tmpfs', target], { reject: false });
+    if (mounted.exitCode !== 0) throw new HarnessError('Unavailable', `Could not mount a ${mib} MiB tmpfs at ${target}: ${mounted.stderr.trim()}`);
+    this.mounts.push(target);
+    this.stepEnv.SMALL_DISK = target;
   }
 
   private async boot(name: string, install: PostgresInstall, dataDir: string, port: number, log: string, options: SandboxOptions): Promise<ServerInfo> {
@@ -135,6 +150,8 @@ class StartedLocalCluster implements StartedSandbox {
       });
     }
     const survivors = await killSandboxProcesses(this.id, this.root);
+    // Unmount before deleting: rm must never descend into a mounted filesystem it cannot remove.
+    for (const mount of this.mounts) await execa('umount', ['-l', mount], { reject: false });
     rmSync(this.root, { recursive: true, force: true, maxRetries: 3 });
     if (survivors.length > 0) throw new Error(`processes ${survivors.join(', ')} of sandbox ${this.id} would not die`);
   }

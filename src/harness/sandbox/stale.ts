@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execa } from 'execa';
 import { join } from 'node:path';
 import { isAlive, killSandboxProcesses } from './processes.ts';
 
@@ -33,6 +34,7 @@ export async function sweepStaleSandboxes(base: string): Promise<string[]> {
     }
     if (isAlive(owner.pid)) continue;
     await killSandboxProcesses(owner.sandboxId, root);
+    if (existsSync(join(root, 'small-disk'))) await execa('umount', ['-l', join(root, 'small-disk')], { reject: false });
     rmSync(root, { recursive: true, force: true });
     removed.push(root);
   }

@@ -20,6 +20,8 @@ export interface ExtraServer {
 export interface SandboxOptions {
   signal?: AbortSignal;
   servers?: ExtraServer[];
+  /** A small filesystem of this many MiB at $SMALL_DISK, for disk-full drills. */
+  smallDiskMiB?: number;
   /** Progress notes ("initdb 0.9 s"), for the CLI's live output. */
   log?: (message: string) => void;
 }
