@@ -4,12 +4,13 @@ import { planRunbook, type PlannedStep } from './plan/index.ts';
 import { executePlan } from './execute/index.ts';
 import { HarnessError, catalog } from './errors.ts';
 
+/** Progress of one run (a runbook on one major version); `major` tells parallel runs of one runbook apart. */
 export type RunEvent =
   | { type: 'runbook-start'; runbook: Runbook; major: number }
-  | { type: 'sandbox-ready'; runbook: Runbook; sandbox: StartedSandbox; ms: number }
-  | { type: 'step-start'; runbook: Runbook; planned: PlannedStep }
-  | { type: 'step-end'; runbook: Runbook; result: StepResult }
-  | { type: 'runbook-end'; result: RunbookResult };
+  | { type: 'sandbox-ready'; runbook: Runbook; major: number; sandbox: StartedSandbox; ms: number }
+  | { type: 'step-start'; runbook: Runbook; major: number; planned: PlannedStep }
+  | { type: 'step-end'; runbook: Runbook; major: number; result: StepResult }
+  | { type: 'runbook-end'; major: number; result: RunbookResult };
 
 export interface RunOptions {
   /** The major version the sandbox provides; recorded with the result. */
@@ -38,11 +39,11 @@ export async function runRunbook(runbook: Runbook, sandbox: Sandbox, options: Ru
       ...(runbook.settings.smallDiskMiB !== undefined ? { smallDiskMiB: runbook.settings.smallDiskMiB } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    emit({ type: 'sandbox-ready', runbook, sandbox: live, ms: performance.now() - started });
+    emit({ type: 'sandbox-ready', runbook, major: options.major, sandbox: live, ms: performance.now() - started });
     const steps = await executePlan(live, plan, {
       ...(options.signal ? { signal: options.signal } : {}),
-      onStepStart: (planned) => emit({ type: 'step-start', runbook, planned }),
-      onStepEnd: (stepResult) => emit({ type: 'step-end', runbook, result: stepResult }),
+      onStepStart: (planned) => emit({ type: 'step-start', runbook, major: options.major, planned }),
+      onStepEnd: (stepResult) => emit({ type: 'step-end', runbook, major: options.major, result: stepResult }),
     });
     if (options.keepBackups) await live.copyBackupsOut(backupTarget(options.keepBackups, runbook.file, options.major));
     const passed = steps.every((s) => s.status === 'passed');
@@ -63,18 +64,28 @@ export async function runRunbook(runbook: Runbook, sandbox: Sandbox, options: Ru
   } finally {
     await live?.stop();
   }
-  emit({ type: 'runbook-end', result });
+  emit({ type: 'runbook-end', major: options.major, result });
   return result;
 }
 
-/** Matrix entries one after another (each in its own sandbox); stops early only when interrupted. */
-export async function runMatrix(entries: { runbook: Runbook; sandbox: Sandbox; major: number }[], options: Omit<RunOptions, 'major'> = {}): Promise<RunbookResult[]> {
-  const results: RunbookResult[] = [];
-  for (const entry of entries) {
-    if (options.signal?.aborted) break;
-    results.push(await runRunbook(entry.runbook, entry.sandbox, { ...options, major: entry.major }));
-  }
-  return results;
+/**
+ * Matrix entries, each in its own sandbox, `jobs` at a time. Results come back
+ * in the entries' order whatever order they finish in; after an interrupt no
+ * new run starts.
+ */
+export async function runMatrix(entries: { runbook: Runbook; sandbox: Sandbox; major: number }[], options: Omit<RunOptions, 'major'> & { jobs?: number } = {}): Promise<RunbookResult[]> {
+  const results: (RunbookResult | undefined)[] = new Array(entries.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < entries.length && !options.signal?.aborted) {
+      const index = next++;
+      const entry = entries[index]!;
+      results[index] = await runRunbook(entry.runbook, entry.sandbox, { ...options, major: entry.major });
+    }
+  };
+  const jobs = Math.max(1, Math.min(options.jobs ?? 1, entries.length));
+  await Promise.all(Array.from({ length: jobs }, worker));
+  return results.filter((r): r is RunbookResult => r !== undefined);
 }
 
 /** `content/backup/plain-sql-dump.md` → `<dir>/backup/plain-sql-dump/pg17`. */

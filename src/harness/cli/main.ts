@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { HarnessError, formatDiagnostic } from '../errors.ts';
 import type { Runbook } from '../model.ts';
 import { loadAll } from './collect.ts';
@@ -21,6 +22,7 @@ Options for verify:
                     local: a new cluster per runbook from PostgreSQL binaries on this machine
   --pg LIST         major versions to verify on, e.g. 13,15,17,18 (default: every image the engine has,
                     or the local binaries' version); each runbook runs once per version its frontmatter allows
+  -j, --jobs N      runs at once, each in its own sandbox (default: the number of cores)
   --keep-backups DIR  copy each run's $BACKUP_DIR out to DIR/<runbook>/pg<N>/ before the sandbox is removed
   --pg-bin DIR      local PostgreSQL binaries to use (default: PATH, pg_config, /usr/lib/postgresql/N/bin)
   -h, --help        this text
@@ -53,7 +55,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     parsed = parseArgs({
       args: argv, allowPositionals: true, strict: true,
       options: {
-        report: { type: 'string' }, sandbox: { type: 'string' }, 'keep-backups': { type: 'string' }, 'pg-bin': { type: 'string' }, pg: { type: 'string' },
+        report: { type: 'string' }, sandbox: { type: 'string' }, 'keep-backups': { type: 'string' }, jobs: { type: 'string', short: 'j' }, 'pg-bin': { type: 'string' }, pg: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -73,12 +75,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
         if (majors && !majors.every((m) => Number.isInteger(m) && m >= 9)) {
           throw new HarnessError('Usage', `--pg takes major versions separated by commas (13,17), not ${JSON.stringify(parsed.values.pg)}`);
         }
+        const jobs = parsed.values.jobs !== undefined ? Number(parsed.values.jobs) : availableParallelism();
+        if (!Number.isInteger(jobs) || jobs < 1) throw new HarnessError('Usage', `--jobs takes a whole number ≥ 1, not ${JSON.stringify(parsed.values.jobs)}`);
         const sandbox = parsed.values.sandbox ?? 'auto';
         if (sandbox !== 'auto' && sandbox !== 'docker' && sandbox !== 'local') {
           throw new HarnessError('Usage', `--sandbox takes auto, docker or local, not ${JSON.stringify(sandbox)}`);
         }
         return await verifyCommand(paths, {
-          reportPath: resolve(io.cwd, parsed.values.report ?? 'reports/verification.json'), sandbox,
+          reportPath: resolve(io.cwd, parsed.values.report ?? 'reports/verification.json'), sandbox, jobs,
           ...(parsed.values['pg-bin'] ? { binDir: resolve(io.cwd, parsed.values['pg-bin']) } : {}),
           ...(majors ? { majors } : {}),
           ...(parsed.values['keep-backups'] ? { keepBackups: resolve(io.cwd, parsed.values['keep-backups']) } : {}),

@@ -2,16 +2,8 @@ import type { RunEvent } from '../run.ts';
 import { failureDetail, runbookError, runbookHeader, stepLine } from '../report/console.ts';
 import { formatDuration } from '../report/durations.ts';
 
-/**
- * Live progress. On a terminal the running step shows as `⋯ id` and is
- * replaced by its result; in a log every line is final.
- */
-export function progressPrinter(write: (text: string) => void, isTTY: boolean, showVersion = false): (event: RunEvent) => void {
-  let pending = false;
-  const clear = (): void => {
-    if (pending) write('\r\x1b[K');
-    pending = false;
-  };
+/** The lines of one run's block, as they become known. */
+function runPrinter(write: (text: string) => void, showVersion: boolean): (event: RunEvent) => void {
   return (event) => {
     switch (event.type) {
       case 'runbook-start':
@@ -21,26 +13,68 @@ export function progressPrinter(write: (text: string) => void, isTTY: boolean, s
         write(`  sandbox: ${event.sandbox.server.version.split(' on ')[0]}, ready in ${formatDuration(event.ms)}\n`);
         for (const [name, server] of Object.entries(event.sandbox.extraServers)) write(`  server \`${name}\`: ${server.version.split(' on ')[0]}\n`);
         break;
-      case 'step-start':
-        if (isTTY) {
-          write(`  ⋯ ${event.planned.step.id}`);
-          pending = true;
-        }
-        break;
       case 'step-end':
-        clear();
         write(`${stepLine(event.result)}\n`);
         break;
       case 'runbook-end': {
-        clear();
         const { result } = event;
-        if (result.status === 'error') write(`${runbookError(result)}\n`);
+        if (result.status === 'error' || result.status === 'skipped') write(`${runbookError(result)}\n`);
         for (const step of result.steps) if (step.status === 'failed' || step.status === 'timed-out') write(`\n${failureDetail(step)}\n`);
         const notRun = result.steps.filter((s) => s.status === 'not-run').length;
         const verdict = result.status === 'passed' ? '✓ passed' : result.status === 'skipped' ? '- skipped' : `✗ ${result.status}${notRun ? ` (${notRun} step(s) not run)` : ''}`;
         write(`  ${verdict} in ${formatDuration(result.durationMs)}\n\n`);
         break;
       }
+      case 'step-start':
+        break;
     }
+  };
+}
+
+/**
+ * Live progress. One run at a time: lines appear as steps finish, and on a
+ * terminal the running step shows as `⋯ id` until its result replaces it.
+ * Several runs at once (--jobs): each run's block is printed whole when it
+ * ends, so lines never interleave; a terminal shows what is running meanwhile.
+ */
+export function progressPrinter(write: (text: string) => void, isTTY: boolean, showVersion = false, parallel = false): (event: RunEvent) => void {
+  let status = '';
+  const clear = (): void => {
+    if (status) write('\r\x1b[K');
+    status = '';
+  };
+  const show = (text: string): void => {
+    if (!isTTY) return;
+    clear();
+    status = text;
+    write(text);
+  };
+  if (!parallel) {
+    const print = runPrinter((text) => { clear(); write(text); }, showVersion);
+    return (event) => {
+      print(event);
+      if (event.type === 'step-start') show(`  ⋯ ${event.planned.step.id}`);
+    };
+  }
+  const blocks = new Map<string, { text: string; print: (event: RunEvent) => void; current: string }>();
+  const keyOf = (event: RunEvent): string => `${event.type === 'runbook-end' ? event.result.runbook.file : event.runbook.file}@${event.major}`;
+  const running = (): string => `  ⋯ running: ${[...blocks.entries()].map(([key, b]) => `${key.replace(/^content\//, '')}${b.current ? ` › ${b.current}` : ''}`).join(' | ')}`;
+  return (event) => {
+    const key = keyOf(event);
+    let block = blocks.get(key);
+    if (!block) {
+      const created = { text: '', current: '', print: (_: RunEvent) => {} };
+      created.print = runPrinter((text) => { created.text += text; }, showVersion);
+      blocks.set(key, created);
+      block = created;
+    }
+    block.print(event);
+    if (event.type === 'step-start') block.current = event.planned.step.id;
+    if (event.type === 'runbook-end') {
+      blocks.delete(key);
+      clear();
+      write(block.text);
+    }
+    if (blocks.size > 0) show(running());
   };
 }

@@ -17,6 +17,8 @@ export interface VerifyOptions {
   majors?: number[];
   binDir?: string;
   keepBackups?: string;
+  /** Runs at once, each in its own sandbox (default: number of cores). */
+  jobs: number;
 }
 
 /**
@@ -37,7 +39,7 @@ export async function verifyCommand(paths: string[], options: VerifyOptions, io:
   });
   const majors = [...selection.byMajor.keys()].sort((a, b) => a - b);
   const { entries, notApplicable } = planMatrix(withSteps, majors);
-  io.stdout(`runbooks: ${withSteps.length} runbook(s) × PostgreSQL ${majors.join(', ')} = ${entries.length} run(s)\n`);
+  io.stdout(`runbooks: ${withSteps.length} runbook(s) × PostgreSQL ${majors.join(', ')} = ${entries.length} run(s), ${Math.min(options.jobs, entries.length)} at a time\n`);
   io.stdout(`sandbox: ${selection.kind} (${selection.why}); ${[...selection.byMajor.values()].map((s) => s.description).join('; ')}\n\n`);
 
   const controller = new AbortController();
@@ -53,7 +55,7 @@ export async function verifyCommand(paths: string[], options: VerifyOptions, io:
   const started = performance.now();
   try {
     const results = await runMatrix(entries.map((e) => ({ ...e, sandbox: selection.byMajor.get(e.major)! })), {
-      signal: controller.signal, onEvent: progressPrinter(io.stdout, io.isTTY, majors.length > 1),
+      signal: controller.signal, jobs: options.jobs, onEvent: progressPrinter(io.stdout, io.isTTY, majors.length > 1, options.jobs > 1),
       ...(options.keepBackups ? { keepBackups: options.keepBackups } : {}),
     });
     const report = formatReport(results, {
