@@ -39,7 +39,8 @@ export async function verifyCommand(paths: string[], options: VerifyOptions, io:
   });
   const majors = [...selection.byMajor.keys()].sort((a, b) => a - b);
   const { entries, notApplicable } = planMatrix(withSteps, majors);
-  io.stdout(`runbooks: ${withSteps.length} runbook(s) × PostgreSQL ${majors.join(', ')} = ${entries.length} run(s), ${Math.min(options.jobs, entries.length)} at a time\n`);
+  const jobs = Math.max(1, Math.min(options.jobs, entries.length));
+  io.stdout(`runbooks: ${withSteps.length} runbook(s) × PostgreSQL ${majors.join(', ')} = ${entries.length} run(s), ${jobs} at a time\n`);
   io.stdout(`sandbox: ${selection.kind} (${selection.why}); ${[...selection.byMajor.values()].map((s) => s.description).join('; ')}\n\n`);
 
   const controller = new AbortController();
@@ -55,7 +56,7 @@ export async function verifyCommand(paths: string[], options: VerifyOptions, io:
   const started = performance.now();
   try {
     const results = await runMatrix(entries.map((e) => ({ ...e, sandbox: selection.byMajor.get(e.major)! })), {
-      signal: controller.signal, jobs: options.jobs, onEvent: progressPrinter(io.stdout, io.isTTY, majors.length > 1, options.jobs > 1),
+      signal: controller.signal, jobs, onEvent: progressPrinter(io.stdout, io.isTTY, majors.length > 1, jobs > 1),
       ...(options.keepBackups ? { keepBackups: options.keepBackups } : {}),
     });
     const report = formatReport(results, {
