@@ -105,6 +105,32 @@ describe('runbooks verify', () => {
   });
 });
 
+describe('secrets in captured output', () => {
+  it('never lets the sandbox-generated password or a password hash reach the report', async () => {
+    const s = scratch();
+    s.write('content/secret.md', [
+      '---', 'title: Secrets', '---', '',
+      '```bash run id=keep hidden', 'printf %s "$SANDBOX_PASSWORD" > "$BACKUP_DIR/password"', '```', '',
+      '```bash run id=use', 'psql -X -q -c "create role app login password \'$SANDBOX_PASSWORD\'"',
+      'echo "the password is $SANDBOX_PASSWORD"', 'echo "postgres://app:$SANDBOX_PASSWORD@localhost/app"',
+      'PGPASSWORD="$SANDBOX_PASSWORD" env | grep ^PGPASSWORD', 'pg_dumpall --globals-only | grep -i "role app"', '```', '',
+    ].join('\n'));
+    const result = await runCli(['verify', '--sandbox', 'local', 'content', '--report', 'report.json', '--keep-backups', 'kept'], s.dir, s.tmp);
+    expect(result.exitCode, result.all).toBe(0);
+    const password = readFileSync(join(s.dir, 'kept/secret/pg15/password'.replace('pg15', `pg${JSON.parse(readFileSync(join(s.dir, 'report.json'), 'utf8')).majors[0]}`)), 'utf8');
+    expect(password.length).toBeGreaterThanOrEqual(20);
+    const report = readFileSync(join(s.dir, 'report.json'), 'utf8');
+    expect(report).not.toContain(password);
+    expect(report).not.toMatch(/SCRAM-SHA-256\$\d+:/);
+    expect(result.all).not.toContain(password);
+    const stdout = JSON.parse(report).runbooks[0].steps[1].stdout as string;
+    expect(stdout).toContain('the password is ***');
+    expect(stdout).toContain('postgres://app:***@localhost/app');
+    expect(stdout).toContain('PGPASSWORD=***');
+    expect(stdout).toMatch(/ALTER ROLE app WITH .*PASSWORD '\*\*\*'/);
+  });
+});
+
 describe('runbooks list and doctor', () => {
   it('lists runbooks and steps without running anything', async () => {
     const s = scratch();

@@ -4,6 +4,7 @@ import type { StartedSandbox } from '../sandbox/types.ts';
 import { verifyStep } from '../verify/index.ts';
 import { ShellSession } from './session.ts';
 import { placeholderPaths } from './placeholders.ts';
+import { scrubSecrets } from '../report/scrub.ts';
 
 export interface ExecuteHooks {
   signal?: AbortSignal;
@@ -20,6 +21,7 @@ export async function executePlan(sandbox: StartedSandbox, plan: Plan, hooks: Ex
   const results: StepResult[] = [];
   const session = await ShellSession.open(sandbox.shell());
   const placeholders = placeholderPaths(sandbox.stepEnv);
+  const secrets = [sandbox.stepEnv.SANDBOX_PASSWORD ?? ''];
   let stopped = false;
   try {
     for (const planned of plan.steps) {
@@ -29,7 +31,9 @@ export async function executePlan(sandbox: StartedSandbox, plan: Plan, hooks: Ex
       }
       hooks.onStepStart?.(planned);
       const raw = await session.run(planned.script, planned.step.timeoutMs, hooks.signal);
-      const outcome: StepOutcome = { ...raw, stdout: placeholders(raw.stdout), stderr: placeholders(raw.stderr) };
+      // What is verified is what is shown: paths as variables, credentials masked.
+      const shown = (text: string): string => scrubSecrets(placeholders(text), secrets);
+      const outcome: StepOutcome = { ...raw, stdout: shown(raw.stdout), stderr: shown(raw.stderr) };
       if (raw.timedOut) await sandbox.killAll();
       const failures = hooks.signal?.aborted
         ? [{ expected: 'to finish', actual: 'interrupted (SIGINT/SIGTERM)', position: planned.step.position }]

@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { MARKER_VARIABLE } from './processes.ts';
 
 export interface StepEnvInput {
   sandboxId: string;
+  /** A password generated for this sandbox, for runbooks that need one; masked in all captured output. */
+  password?: string;
   binDir: string;
   /** The project's scripts/ as the sandbox sees it. */
   scriptsDir: string;
@@ -48,6 +51,7 @@ export function stepEnvironment(input: StepEnvInput): Record<string, string> {
     SERVER_LOG: `${input.root}/log/server.log`,
     RUNBOOK_SCRIPTS: input.scriptsDir,
     RUNBOOK_FIXTURES: `${input.scriptsDir}/fixtures`,
+    SANDBOX_PASSWORD: input.password ?? randomBytes(18).toString('base64url'),
     [MARKER_VARIABLE]: input.sandboxId,
   };
 }
