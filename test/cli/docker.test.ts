@@ -27,6 +27,22 @@ describeDocker('runbooks verify --sandbox docker', () => {
     expect(await dockerLeftovers({ owner: `${hostname()}:${child.pid}` })).toEqual([]);
   });
 
+  it('removes the containers of a harness that was killed outright, on the next run', async () => {
+    const s = scratch();
+    s.write('content/slow.md', '---\ntitle: Slow\n---\n\n```bash run id=start\ncreatedb appdb\n```\n\n```bash run id=slow\nsleep 5\n```\n');
+    const child = runCli(['verify', '--sandbox', 'docker', '--pg', '15', 'content'], s.dir, s.tmp);
+    let output = '';
+    child.all!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    while (!output.includes('✓ start')) await new Promise((r) => setTimeout(r, 50));
+    const owner = `${hostname()}:${child.pid}`;
+    child.kill('SIGKILL');
+    await child.catch(() => undefined);
+    expect(await dockerLeftovers({ owner })).toHaveLength(1);
+    const next = await runCli(['verify', '--sandbox', 'docker', '--pg', '15', 'content'], s.dir, s.tmp);
+    expect(next.exitCode, next.all).toBe(0);
+    expect(await dockerLeftovers({ owner })).toEqual([]);
+  });
+
   it('removes its containers when interrupted with SIGINT', async () => {
     const s = scratch();
     s.write('content/slow.md', '---\ntitle: Slow\n---\n\n```bash run id=start\ncreatedb appdb\n```\n\n```bash run id=slow\nsleep 60\n```\n');

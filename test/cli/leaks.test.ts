@@ -56,3 +56,23 @@ describe('interrupting verify at random moments', () => {
     expect(interrupted).toBeGreaterThanOrEqual(15);
   }, 300_000);
 });
+
+describe('a harness that is killed outright (SIGKILL, a crash)', () => {
+  it('leaves a sandbox that the next run removes', async () => {
+    const s = scratch();
+    s.write('content/interrupt.md', RUNBOOK);
+    const child = runCli(['verify', '--sandbox', 'local', 'content'], s.dir, s.tmp);
+    let output = '';
+    child.all!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    while (!output.includes('✓ second-server')) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGKILL');
+    await child;
+    const orphaned = leftovers(s.tmp);
+    expect(orphaned.dirs).toHaveLength(1);
+    expect(orphaned.processes.length).toBeGreaterThan(5);
+    const next = await runCli(['verify', '--sandbox', 'local', 'content'], s.dir, s.tmp);
+    expect(next.exitCode, next.all).toBe(0);
+    expect(leftovers(s.tmp)).toEqual({ dirs: [], processes: [] });
+    expect(mountsUnder(s.tmp)).toEqual([]);
+  }, 120_000);
+});
