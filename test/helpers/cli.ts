@@ -5,7 +5,7 @@ import { execa, type ResultPromise } from 'execa';
 import { onTestFinished } from 'vitest';
 import { projectPaths } from '../../src/harness/cli/project.ts';
 import { processesOf } from '../../src/harness/sandbox/processes.ts';
-import { SANDBOX_PREFIX } from '../../src/harness/sandbox/stale.ts';
+import { SANDBOX_PREFIX, TEMPLATE_PREFIX } from '../../src/harness/sandbox/stale.ts';
 
 const { root } = projectPaths();
 export const CLI = join(root, 'scripts', 'runbooks.mjs');
@@ -48,7 +48,7 @@ export function runCli(args: string[], cwd: string, tmp: string): ResultPromise<
 
 /** Sandboxes (directories and processes) still present under a private TMPDIR. */
 export function leftovers(tmp: string): { dirs: string[]; processes: number[] } {
-  const dirs = readdirSync(tmp).filter((n) => n.startsWith(SANDBOX_PREFIX));
+  const dirs = readdirSync(tmp).filter((n) => n.startsWith(SANDBOX_PREFIX) || n.startsWith(TEMPLATE_PREFIX));
   return { dirs, processes: processesOf('no-such-id', tmp) };
 }
 

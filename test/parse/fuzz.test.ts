@@ -14,7 +14,7 @@ import { catalog } from '../../src/harness/errors.ts';
 const runs = Number(process.env.FUZZ_RUNS ?? 3000);
 const { root } = projectPaths();
 const corpus = markdownFiles(['content', 'test/fixtures/parse'], root).map((f) => readFileSync(`${root}/${f}`, 'utf8'));
-const codes = new Set(Object.values(catalog).map((e) => e.code));
+const codes = new Set<string>(Object.values(catalog).map((e) => e.code));
 let cases = 0;
 
 function check(text: string): void {
@@ -42,7 +42,7 @@ const mutation = fc.record({
   length: fc.integer({ min: 1, max: 40 }),
 });
 
-function mutate({ doc, at, kind, text, length }: fc.RecordValue<{ doc: string; at: number; kind: string; text: string; length: number }>): string {
+function mutate({ doc, at, kind, text, length }: { doc: string; at: number; kind: string; text: string; length: number }): string {
   const i = at % (doc.length + 1);
   const lines = doc.split('\n');
   const l = at % lines.length;

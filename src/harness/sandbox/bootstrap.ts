@@ -10,6 +10,15 @@ export interface ClusterLayout {
   listenAddresses: string;
   /** Extra pg_hba.conf lines (trust on the private network for a second server). */
   hba?: string[];
+  /** A data directory made by `initdbScript` to copy instead of running initdb (much faster). */
+  template?: string;
+}
+
+const INITDB = '-U postgres -A trust -E UTF8 --locale=C.UTF-8 --data-checksums --no-sync';
+
+/** A pristine cluster to copy for every sandbox: initdb once, `cp -a` many times. */
+export function initdbScript(dataDir: string): string {
+  return `set -euo pipefail\ninitdb -D ${shellQuote(dataDir)} ${INITDB} > /dev/null`;
 }
 
 /**
@@ -30,7 +39,9 @@ export function bootstrapScript(layout: ClusterLayout): string {
   ].join('\n');
   return [
     'set -euo pipefail',
-    `initdb -D ${q(layout.dataDir)} -U postgres -A trust -E UTF8 --locale=C.UTF-8 --data-checksums --no-sync > /dev/null`,
+    layout.template
+      ? `cp -a ${q(layout.template)} ${q(layout.dataDir)}`
+      : `initdb -D ${q(layout.dataDir)} ${INITDB} > /dev/null`,
     `printf '%s' ${q(conf)} >> ${q(`${layout.dataDir}/postgresql.conf`)}`,
     ...(layout.hba?.length ? [`printf '%s\\n' ${layout.hba.map(q).join(' ')} >> ${q(`${layout.dataDir}/pg_hba.conf`)}`] : []),
     `pg_ctl -D ${q(layout.dataDir)} -l ${q(layout.log)} -w -t 60 start > /dev/null`,

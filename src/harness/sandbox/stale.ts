@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { isAlive, killSandboxProcesses } from './processes.ts';
 
 export const SANDBOX_PREFIX = 'runbooks-sandbox-';
+/** Prepared clusters that sandboxes copy (one per harness process and PostgreSQL install). */
+export const TEMPLATE_PREFIX = 'runbooks-template-';
 const OWNER_FILE = '.owner.json';
 
 /** Records which harness process owns a sandbox directory, so a later run can clean up after a crash. */
@@ -20,7 +22,7 @@ export async function sweepStaleSandboxes(base: string): Promise<string[]> {
   const removed: string[] = [];
   let entries: string[];
   try {
-    entries = readdirSync(base).filter((name) => name.startsWith(SANDBOX_PREFIX));
+    entries = readdirSync(base).filter((name) => name.startsWith(SANDBOX_PREFIX) || name.startsWith(TEMPLATE_PREFIX));
   } catch {
     return removed;
   }
