@@ -87,7 +87,7 @@ describe('the local cluster sandbox', () => {
     const missingScripts = join(base, 'no-such-scripts');
     const sandbox = new LocalClusterSandbox({ install, scriptsDir: missingScripts, baseDir: base });
     await expect(sandbox.start()).rejects.toThrow();
-    expect(readdirSync(base)).toEqual([]);
+    expect(readdirSync(base).filter((n) => n.startsWith(SANDBOX_PREFIX))).toEqual([]);
   });
 
   it('stops when interrupted during start, leaving nothing', async () => {

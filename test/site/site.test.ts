@@ -1,0 +1,380 @@
+/**
+ * The published site, in a real browser, against a report made for this run.
+ *
+ * Once per run: verify every runbook (containers when available, else the
+ * local sandbox), build the site from that report (strict when every page's
+ * proof holds, else a draft, and the draft's pages must then say "not
+ * verified"), serve it with `astro preview`, open it in headless Chromium.
+ * The expectations come from the report and the harness's own parser, not
+ * from the site's code, except the output-trimming rule, which is the site's
+ * documented behaviour.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page, Browser } from 'playwright-core';
+import type { Report, RunbookReport, StepReport } from '../../src/harness/report/format.ts';
+import { trimOutput } from '../../src/site/proof/trim-output.ts';
+import { ARTIFACTS, artifact, buildSite, launchBrowser, preview, ROOT, verifyAll, type Preview } from './site-harness.ts';
+import { loadPages, type PageCase } from './site-pages.ts';
+
+let dir: string;
+let report: Report;
+let pages: PageCase[];
+let site: Preview;
+let browser: Browser;
+let context: BrowserContext;
+let draft: boolean;
+const timings: Record<string, number> = {};
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'rb-site-'));
+  let t = performance.now();
+  const verified = await verifyAll(dir);
+  timings.verifyMs = performance.now() - t;
+  report = JSON.parse(readFileSync(verified.reportPath, 'utf8')) as Report;
+  pages = loadPages(report);
+  // Draft only when this machine could not prove every page (or one failed):
+  // the test then checks those pages are shown as not verified or failed.
+  draft = pages.some((p) => p.expected !== 'verified' && p.expected !== 'no-steps');
+  t = performance.now();
+  const build = await buildSite(path.join(dir, 'dist'), {
+    RUNBOOKS_REPORT: verified.reportPath, RUNBOOKS_CACHE_DIR: path.join(dir, 'cache'), RUNBOOKS_DRAFT: draft ? '1' : '0',
+  });
+  timings.buildMs = performance.now() - t;
+  if (build.exitCode !== 0) throw new Error(`astro build failed (exit ${build.exitCode}):\n${build.output}`);
+  site = await preview(path.join(dir, 'dist'));
+  browser = await launchBrowser();
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.origin });
+  console.info(`site test: ${report.sandbox} sandbox, PostgreSQL ${report.majors.join(', ')}, ${pages.length} pages, `
+    + `verify ${(timings.verifyMs / 1000).toFixed(1)} s, build ${(timings.buildMs / 1000).toFixed(1)} s${draft ? ' (draft)' : ''}`);
+}, 240_000);
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await site?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function open(url: string, page?: Page): Promise<Page> {
+  const p = page ?? await context.newPage();
+  await p.goto(site.origin + url);
+  return p;
+}
+
+const runbookPages = () => pages.filter((p) => p.expected !== 'no-steps');
+const newest = (runs: RunbookReport[]) => runs.filter((r) => r.status !== 'skipped').at(-1);
+const stepAt = (run: RunbookReport, line: number) => run.steps.find((s) => s.line === line);
+
+describe('the proof on each page', () => {
+  it('shows a badge under the title that is true to the report', async () => {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const page = await context.newPage();
+    for (const c of runbookPages()) {
+      await open(c.url, page);
+      const badge = page.locator('.rb-badge');
+      await expect.poll(() => badge.count(), { message: c.file }).toBe(1);
+      const status = await badge.getAttribute('data-rb-status');
+      const headline = await badge.locator('.rb-badge__headline').innerText();
+      expect(await badge.locator('.rb-badge__commit').innerText(), c.file).toMatch(new RegExp(`^${head}`));
+      if (c.expected === 'verified') {
+        expect(status, c.file).toBe('verified');
+        const passed = c.runs.filter((r) => r.status === 'passed').map((r) => r.major);
+        for (const major of passed) expect(headline, c.file).toContain(String(major));
+        expect(await badge.locator('time').getAttribute('datetime')).toBe(report.generatedAt);
+        expect(await badge.locator('.rb-badge__duration').innerText()).toContain(`PostgreSQL ${newest(c.runs)!.major}`);
+        const rows = await badge.locator('.rb-badge__runs tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-rb-major'), tr.getAttribute('data-rb-status')]));
+        expect(rows, c.file).toEqual(c.runs.map((r) => [String(r.major), r.status]));
+      } else {
+        expect(status, c.file).toBe(c.expected === 'failed' ? 'failed' : 'unverified');
+        expect(headline, c.file).toMatch(/Not verified|Failed/);
+      }
+      const script = page.locator('a.rb-badge__script');
+      expect(await script.count(), c.file).toBe(c.visibleSteps > 0 ? 1 : 0);
+    }
+    await page.close();
+  });
+
+  it('marks every shown step with its status on each PostgreSQL version, and leaves hidden steps out', async () => {
+    const page = await context.newPage();
+    for (const c of runbookPages()) {
+      await open(c.url, page);
+      const marks = await page.locator('.rb-step').evaluateAll((els) => els.map((el) => ({
+        line: Number(el.getAttribute('data-rb-line')),
+        status: el.getAttribute('data-rb-status'),
+        runs: [...el.querySelectorAll('.rb-run')].map((r) => [Number(r.getAttribute('data-rb-major')), r.getAttribute('data-rb-status'), r.textContent ?? '']),
+      })));
+      expect(marks.map((m) => m.line), c.file).toEqual(c.steps.filter((s) => !s.hidden).map((s) => s.line));
+      for (const mark of marks) {
+        if (c.expected === 'verified' || c.expected === 'failed') {
+          const ran = c.runs.filter((r) => r.status !== 'skipped');
+          expect(mark.runs.map(([major, status]) => [major, status]), `${c.file}:${mark.line}`)
+            .toEqual(ran.map((r) => [r.major, stepAt(r, mark.line)!.status]));
+          for (const [major, status, text] of mark.runs) {
+            // Timings per step and version, so a reader can estimate a restore.
+            if (status !== 'not-run') expect(text, `${c.file}:${mark.line} PG ${major}`).toMatch(/\d+(\.\d)? (ms|s|min)/);
+          }
+        } else {
+          expect(mark.status, `${c.file}:${mark.line}`).toBe('unverified');
+          expect(mark.runs).toEqual([]);
+        }
+      }
+      // Blocks shown but never run say so, with the reason.
+      const skipped = await page.locator('.rb-skipped .runbook-not-verified').allInnerTexts();
+      expect(skipped, c.file).toEqual(c.unverified.map((u) => `Not verified: ${u.reason}`));
+    }
+    await page.close();
+  });
+
+  it('opens each output panel on click, showing the captured output of the newest version', async () => {
+    const page = await context.newPage();
+    let checked = 0;
+    for (const c of runbookPages().filter((p) => p.expected === 'verified' || p.expected === 'failed')) {
+      await open(c.url, page);
+      const show = newest(c.runs)!;
+      for (const step of c.steps.filter((s) => !s.hidden)) {
+        const block = page.locator(`.rb-step[data-rb-line="${step.line}"]`);
+        const reported = stepAt(show, step.line)!;
+        if (reported.status === 'not-run') continue;
+        if (!reported.stdout && !reported.stderr) {
+          expect(await block.locator('.rb-output--empty').innerText(), `${c.file}:${step.line}`).toContain('No output');
+          continue;
+        }
+        const panel = block.locator('details.rb-output');
+        expect(await panel.getAttribute('data-rb-major')).toBe(String(show.major));
+        if (!(await panel.evaluate((d: HTMLDetailsElement) => d.open))) {
+          expect(await panel.locator('.rb-stream__text').first().isVisible()).toBe(false);
+          await panel.locator('summary').click();
+        }
+        expect(await panel.evaluate((d: HTMLDetailsElement) => d.open)).toBe(true);
+        for (const stream of ['stdout', 'stderr'] as const) {
+          const text = reported[stream] ?? '';
+          const pre = panel.locator(`[data-rb-stream="${stream}"] .rb-stream__text`);
+          if (text === '') { expect(await pre.count()).toBe(0); continue; }
+          await expect.poll(() => pre.isVisible()).toBe(true);
+          const shown = await pre.textContent();
+          expect(shown, `${c.file}:${step.line} ${stream}`).toBe(trimOutput(text).text);
+          // Short output is shown whole, byte for byte (the final newline ends the last line).
+          if (text.split('\n').length <= 41) expect(shown).toBe(text.replace(/\n$/, ''));
+        }
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+    await page.close();
+  });
+});
+
+describe('copying', () => {
+  it('puts on the clipboard exactly the text that was executed, for every block on every page', async () => {
+    const page = await context.newPage();
+    let copied = 0;
+    for (const c of pages) {
+      await open(c.url, page);
+      const buttons = page.locator('.expressive-code .copy button');
+      const expected = c.blocks.filter((b) => !b.hidden);
+      expect(await buttons.count(), c.file).toBe(expected.length);
+      for (const [i, block] of expected.entries()) {
+        await page.evaluate(() => navigator.clipboard.writeText('\u0000sentinel'));
+        await buttons.nth(i).click();
+        await expect.poll(() => page.evaluate(() => navigator.clipboard.readText()), { timeout: 3000 }).not.toBe('\u0000sentinel');
+        const clipboard = await page.evaluate(() => navigator.clipboard.readText());
+        const where = `${c.file}:${block.line} (${block.kind})`;
+        expect(clipboard, where).toBe(block.text);
+        if (block.kind === 'step' && (c.expected === 'verified' || c.expected === 'failed')) {
+          for (const run of c.runs.filter((r) => r.status !== 'skipped')) {
+            const ran = stepAt(run, block.line)!;
+            expect(clipboard, `${where} PG ${run.major}`).toBe(ran.code);
+            expectExecutedIs(ran, clipboard, where);
+          }
+        }
+        if (block.kind === 'skip') expect(c.unverified.find((u) => u.line === block.line)?.code, where).toBe(clipboard);
+        copied++;
+      }
+    }
+    expect(copied).toBeGreaterThan(20);
+    await page.close();
+  });
+});
+
+/** bash: what ran is the block; sql: the block is the body of the here-document psql read. */
+function expectExecutedIs(step: StepReport, copied: string, where: string) {
+  if (step.language === 'bash') {
+    expect(step.executed, where).toBe(copied);
+    return;
+  }
+  const lines = (step.executed ?? '').split('\n');
+  const delimiter = lines.at(-1)!;
+  expect(lines[0], where).toMatch(new RegExp(`^psql -X -v ON_ERROR_STOP=1( -d \\S+)? <<'${delimiter}'$`));
+  expect(lines.slice(1, -1).join('\n'), where).toBe(copied);
+}
+
+describe('finding and following', () => {
+  it('finds a runbook with search', async () => {
+    const page = await open('/');
+    await page.locator('site-search button[data-open-modal]').first().click();
+    await page.locator('.pagefind-ui__search-input').fill('pg_dump');
+    const results = page.locator('.pagefind-ui__result-link');
+    await expect.poll(() => results.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const hrefs = await results.evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+    expect(hrefs.some((h) => pages.some((p) => p.url === h && p.expected !== 'no-steps'))).toBe(true);
+    await page.close();
+  });
+
+  it('has no broken internal links and no console errors on any page', async () => {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(`${page.url()}: ${m.text()}`); });
+    page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+    const seen = new Set<string>(['/']);
+    const queue = ['/'];
+    const broken: string[] = [];
+    while (queue.length > 0) {
+      const url = queue.shift()!;
+      const response = await page.goto(site.origin + url);
+      if (response?.status() !== 200) { broken.push(`${url} → ${response?.status()}`); continue; }
+      if (!(response.headers()['content-type'] ?? '').includes('text/html')) continue;
+      const links = await page.locator('a[href]').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+      for (const link of links) {
+        const target = new URL(link);
+        if (target.origin !== site.origin) continue;
+        const key = target.pathname;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (key.endsWith('.sh')) {
+          const res = await page.request.get(site.origin + key);
+          if (res.status() !== 200) broken.push(`${key} → ${res.status()} (from ${url})`);
+        } else {
+          queue.push(key);
+        }
+      }
+    }
+    expect(broken).toEqual([]);
+    expect(errors).toEqual([]);
+    for (const c of pages) expect(seen.has(c.url), `${c.url} is linked from somewhere`).toBe(true);
+    expect(seen.has('/matrix/')).toBe(true);
+    await page.close();
+  });
+});
+
+describe('for operators', () => {
+  it('offers each runbook as a script: visible steps in order, SQL through psql, skipped blocks commented out', async () => {
+    for (const c of runbookPages().filter((p) => p.visibleSteps > 0)) {
+      const res = await fetch(`${site.origin}/scripts${c.url.replace(/\/$/, '')}.sh`);
+      expect(res.status, c.file).toBe(200);
+      const script = await res.text();
+      expect(script.startsWith('#!/usr/bin/env bash\n'), c.file).toBe(true);
+      expect(script).toContain('\nset -o pipefail\n');
+      expect(script).toContain(c.file);
+      let at = 0;
+      for (const step of c.steps) {
+        const text = step.language === 'sql' ? `<<'SQL'\n${step.code}\nSQL` : step.code;
+        const found = script.indexOf(text, at);
+        if (step.hidden) {
+          // Hidden set-up never appears as a command (it may share lines with visible ones).
+          if (!c.steps.some((s) => !s.hidden && s.code.includes(step.code))) expect(script.includes(step.code), `${c.file}:${step.line} hidden`).toBe(false);
+          continue;
+        }
+        expect(found, `${c.file}:${step.line} in order`).toBeGreaterThanOrEqual(at);
+        at = found + text.length;
+      }
+      for (const u of c.unverified) expect(script, c.file).toContain(u.code.split('\n').map((l) => (l ? `# ${l}` : '#')).join('\n'));
+      const file = path.join(dir, 'check.sh');
+      writeFileSync(file, script);
+      execFileSync('bash', ['-n', file]); // it parses
+    }
+  });
+
+  it('writes the environment line from the reader\'s values, keeps them in this browser, and sends nothing', async () => {
+    const c = runbookPages().find((p) => p.visibleSteps > 0)!;
+    const page = await open(c.url);
+    const requests: string[] = [];
+    page.on('request', (r) => { if (!r.url().startsWith(site.origin)) requests.push(r.url()); });
+    const panel = page.locator('details.rb-env');
+    await panel.locator('summary').click();
+    await panel.locator('input[name=PGHOST]').fill('db1.internal');
+    await panel.locator('input[name=PGPORT]').fill('5433');
+    await panel.locator('input[name=PGDATABASE]').fill('app db');
+    await panel.locator('input[name=BACKUP_DIR]').fill('/srv/backups');
+    const line = "export PGHOST=db1.internal PGPORT=5433 PGDATABASE='app db' BACKUP_DIR=/srv/backups";
+    expect(await panel.locator('.rb-env__line').innerText()).toBe(line);
+    await page.reload();
+    expect(await page.locator('details.rb-env').evaluate((d: HTMLDetailsElement) => d.open)).toBe(true);
+    expect(await page.locator('.rb-env__line').innerText()).toBe(line);
+    await page.evaluate(() => navigator.clipboard.writeText(''));
+    await page.locator('.rb-env__copy').click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(line);
+    expect(requests).toEqual([]);
+    await page.evaluate(() => localStorage.clear());
+    await page.close();
+  });
+
+  it('prints without navigation, with commands wrapped and output panels open', async () => {
+    const c = runbookPages().find((p) => p.expected === 'verified' && p.steps.some((s) => !s.hidden && newest(p.runs) && stepAt(newest(p.runs)!, s.line)?.stdout))
+      ?? runbookPages()[0]!;
+    const page = await open(c.url);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('nav.sidebar').isVisible()).toBe(false);
+    expect(await page.locator('site-search').first().isVisible()).toBe(false);
+    const firstOutput = page.locator('details.rb-output .rb-stream__text').first();
+    if (await firstOutput.count()) expect(await firstOutput.isVisible()).toBe(true);
+    const wrap = await page.locator('.expressive-code pre').first().evaluate((el) => getComputedStyle(el).whiteSpace);
+    expect(wrap).toBe('pre-wrap');
+    await page.pdf({ path: artifact('site-print.pdf'), format: 'A4' });
+    await page.close();
+  });
+});
+
+describe('the build refuses to publish a lie', () => {
+  it('fails, naming the page, when a command was altered after verification; a draft marks it not verified', async () => {
+    const target = pages.find((p) => p.expected === 'verified' && p.visibleSteps > 0);
+    expect(target, 'a verified page to alter').toBeDefined();
+    const step = target!.steps.find((s) => !s.hidden && s.language === 'bash')!;
+    const copy = path.join(dir, 'altered', 'content');
+    cpSync(path.join(ROOT, 'content'), copy, { recursive: true });
+    const file = path.join(copy, path.relative('content', target!.file));
+    const source = readFileSync(file, 'utf8');
+    writeFileSync(file, source.replace(step.code, `${step.code} --altered`));
+    const env = { RUNBOOKS_REPORT: path.join(dir, 'report.json'), RUNBOOKS_CONTENT: copy, RUNBOOKS_CACHE_DIR: path.join(dir, 'cache-altered') };
+
+    const strict = await buildSite(path.join(dir, 'dist-altered'), { ...env, RUNBOOKS_DRAFT: '0' });
+    expect(strict.exitCode, strict.output).not.toBe(0);
+    expect(strict.output).toContain(`${target!.file}: the page changed after it was verified`);
+    expect(strict.output).not.toContain('generating static routes');
+
+    const drafted = await buildSite(path.join(dir, 'dist-altered'), { ...env, RUNBOOKS_DRAFT: '1' });
+    expect(drafted.exitCode, drafted.output).toBe(0);
+    const html = readFileSync(path.join(dir, 'dist-altered', target!.url, 'index.html'), 'utf8');
+    expect(html).toMatch(/class="rb-badge not-content" data-rb-status="unverified"/);
+    expect(html).not.toMatch(/class="rb-step" [^>]*data-rb-status="passed"/);
+    expect(html).toContain('Not verified: the page changed after it was verified');
+  }, 120_000);
+});
+
+describe('screenshots', () => {
+  it('saves the key pages at desktop and phone widths', async () => {
+    const runbook = runbookPages().find((p) => p.file.endsWith('plain-sql-dump.md')) ?? runbookPages()[0]!;
+    for (const [width, height, name] of [[1280, 900, 'desktop'], [390, 844, 'phone']] as const) {
+      for (const scheme of ['dark', 'light'] as const) {
+        const ctx = await browser.newContext({ viewport: { width, height }, colorScheme: scheme, deviceScaleFactor: 1 });
+        const page = await ctx.newPage();
+        await page.goto(`${site.origin}/`);
+        await page.screenshot({ path: artifact(`site-${name}-${scheme}-home.png`) });
+        await page.goto(site.origin + runbook.url);
+        await page.screenshot({ path: artifact(`site-${name}-${scheme}-runbook-top.png`) });
+        const panel = page.locator('details.rb-output').first();
+        await panel.locator('summary').click();
+        await panel.evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 260));
+        await page.screenshot({ path: artifact(`site-${name}-${scheme}-runbook-step.png`) });
+        await page.goto(`${site.origin}/matrix/`);
+        await page.screenshot({ path: artifact(`site-${name}-${scheme}-matrix.png`), fullPage: true });
+        await ctx.close();
+      }
+    }
+    expect(ARTIFACTS).toBeTruthy();
+  });
+});
