@@ -167,4 +167,6 @@ export interface RunbookResult {
   durationMs: number;
   /** Why the runbook could not run at all (sandbox failed to start, …), or why it was skipped. */
   error?: string;
+  /** Taken from the cache: an earlier run with the same runbook, scripts, harness and server passed. */
+  reused?: { verifiedAt: string };
 }

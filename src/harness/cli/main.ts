@@ -7,12 +7,15 @@ import { loadAll } from './collect.ts';
 import { verifyCommand } from './verify.ts';
 import { listCommand } from './list.ts';
 import { doctorCommand } from './doctor.ts';
+import { mergeCommand } from './merge.ts';
+import { parseShard } from '../plan/shard.ts';
 
 export const USAGE = `Usage: runbooks <command> [options] [paths…]
 
 Commands:
   verify [paths…]   run every runbook (default: content/) in a throwaway PostgreSQL and prove its steps
   list [paths…]     print the runbooks and steps found, without running anything
+  merge REPORT…     combine shard reports into one (--report FILE, default reports/verification.json)
   doctor            say what this machine has and lacks (PostgreSQL, Docker)
 
 Options for verify:
@@ -23,6 +26,9 @@ Options for verify:
   --pg LIST         major versions to verify on, e.g. 13,15,17,18 (default: every image the engine has,
                     or the local binaries' version); each runbook runs once per version its frontmatter allows
   -j, --jobs N      runs at once, each in its own sandbox (default: the number of cores)
+  --shard I/N       run only shard I of N (runbook × version pairs split evenly by recorded duration)
+  --force           run everything, also what the cache says passed with unchanged inputs
+  --cache DIR       where passed results are kept (default: .runbooks-cache/)
   --keep-backups DIR  copy each run's $BACKUP_DIR out to DIR/<runbook>/pg<N>/ before the sandbox is removed
   --pg-bin DIR      local PostgreSQL binaries to use (default: PATH, pg_config, /usr/lib/postgresql/N/bin)
   -h, --help        this text
@@ -55,7 +61,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     parsed = parseArgs({
       args: argv, allowPositionals: true, strict: true,
       options: {
-        report: { type: 'string' }, sandbox: { type: 'string' }, 'keep-backups': { type: 'string' }, jobs: { type: 'string', short: 'j' }, 'pg-bin': { type: 'string' }, pg: { type: 'string' },
+        report: { type: 'string' }, sandbox: { type: 'string' }, 'keep-backups': { type: 'string' }, jobs: { type: 'string', short: 'j' },
+        force: { type: 'boolean' }, shard: { type: 'string' }, cache: { type: 'string' }, 'pg-bin': { type: 'string' }, pg: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -77,12 +84,17 @@ export async function main(argv: string[], io: Io): Promise<number> {
         }
         const jobs = parsed.values.jobs !== undefined ? Number(parsed.values.jobs) : availableParallelism();
         if (!Number.isInteger(jobs) || jobs < 1) throw new HarnessError('Usage', `--jobs takes a whole number ≥ 1, not ${JSON.stringify(parsed.values.jobs)}`);
+        const shard = parsed.values.shard !== undefined ? parseShard(parsed.values.shard) : undefined;
+        if (parsed.values.shard !== undefined && !shard) throw new HarnessError('Usage', `--shard takes i/n with 1 ≤ i ≤ n (2/3), not ${JSON.stringify(parsed.values.shard)}`);
         const sandbox = parsed.values.sandbox ?? 'auto';
         if (sandbox !== 'auto' && sandbox !== 'docker' && sandbox !== 'local') {
           throw new HarnessError('Usage', `--sandbox takes auto, docker or local, not ${JSON.stringify(sandbox)}`);
         }
         return await verifyCommand(paths, {
           reportPath: resolve(io.cwd, parsed.values.report ?? 'reports/verification.json'), sandbox, jobs,
+          force: parsed.values.force ?? false,
+          ...(parsed.values.cache ? { cacheDir: resolve(io.cwd, parsed.values.cache) } : {}),
+          ...(shard ? { shard } : {}),
           ...(parsed.values['pg-bin'] ? { binDir: resolve(io.cwd, parsed.values['pg-bin']) } : {}),
           ...(majors ? { majors } : {}),
           ...(parsed.values['keep-backups'] ? { keepBackups: resolve(io.cwd, parsed.values['keep-backups']) } : {}),
@@ -90,10 +102,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
       }
       case 'list':
         return listCommand(paths, io);
+      case 'merge':
+        return mergeCommand(paths, resolve(io.cwd, parsed.values.report ?? 'reports/verification.json'), io);
       case 'doctor':
         return await doctorCommand(io);
       default:
-        throw new HarnessError('Usage', `Unknown command ${JSON.stringify(command)}; the commands are verify, list and doctor`);
+        throw new HarnessError('Usage', `Unknown command ${JSON.stringify(command)}; the commands are verify, list, merge and doctor`);
     }
   } catch (error) {
     if (error instanceof HarnessError) {

@@ -52,7 +52,7 @@ export function matrixTable(report: Report): string {
     const run = report.runbooks.find((r) => r.file === file && r.major === major);
     if (!run) return report.notApplicable.some((n) => n.file === file && n.major === major) ? 'n/a' : '';
     const mark = { passed: '✓', failed: '✗', error: '✗', skipped: '-' }[run.status];
-    return run.status === 'skipped' ? '- skipped' : `${mark} ${formatDuration(run.durationMs)}`;
+    return run.status === 'skipped' ? '- skipped' : `${mark} ${formatDuration(run.durationMs)}${run.reusedFrom ? ' ↺' : ''}`;
   };
   const header = `${'runbook'.padEnd(width)}  ${report.majors.map((m) => `PG ${m}`.padEnd(10)).join(' ')}`;
   const rows = files.map((f) => `${f.padEnd(width)}  ${report.majors.map((m) => cell(f, m).padEnd(10)).join(' ')}`);
@@ -64,7 +64,7 @@ export function summary(report: Report, reportPath: string | undefined): string 
   const s = report.summary;
   const lines = [
     '',
-    `Runs:     ${s.passed} passed, ${s.failed} failed${s.skipped ? `, ${s.skipped} skipped (not runnable in this sandbox)` : ''} (${s.runs} runbook × version)`,
+    `Runs:     ${s.passed} passed, ${s.failed} failed${s.skipped ? `, ${s.skipped} skipped (not runnable in this sandbox)` : ''} (${s.runs} runbook × version${s.reused ? `; ${s.reused} reused from the cache` : ''})`,
     `Steps:    ${s.stepsPassed} passed, ${s.stepsFailed} failed, ${s.stepsNotRun} not run; ${s.unverifiedBlocks} block(s) shown but not verified`,
     `Time:     ${formatDuration(s.durationMs)}${report.interrupted ? ' (interrupted)' : ''}`,
   ];

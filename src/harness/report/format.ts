@@ -35,6 +35,8 @@ export interface RunbookReport {
   /** `SELECT version()` and where the server came from (binary directory or image reference). */
   server: RunbookResult['server'] | null;
   extraServers: NonNullable<RunbookResult['extraServers']>;
+  /** Set when the result was taken from the cache instead of running again: when it was verified. */
+  reusedFrom: string | null;
   durationMs: number;
   steps: StepReport[];
   unverified: { line: number; column: number; lang: string; code: string; reason: string }[];
@@ -48,11 +50,13 @@ export interface Report {
   /** The PostgreSQL major versions of the matrix. */
   majors: number[];
   interrupted: boolean;
-  summary: { runs: number; passed: number; failed: number; skipped: number; steps: number; stepsPassed: number; stepsFailed: number; stepsNotRun: number; unverifiedBlocks: number; durationMs: number };
+  summary: { runs: number; passed: number; failed: number; skipped: number; reused: number; steps: number; stepsPassed: number; stepsFailed: number; stepsNotRun: number; unverifiedBlocks: number; durationMs: number };
   /** One entry per runbook × version that ran (or could not). */
   runbooks: RunbookReport[];
   /** Runbook × version pairs left out because the runbook's frontmatter excludes that version. */
   notApplicable: { file: string; major: number; reason: string }[];
+  /** Set on a shard's report (`verify --shard i/n`); absent on a full or merged one. */
+  shard?: { index: number; count: number };
 }
 
 export interface ReportContext {
@@ -64,6 +68,7 @@ export interface ReportContext {
   sandbox: string;
   majors: number[];
   notApplicable: NotApplicable[];
+  shard?: { index: number; count: number };
 }
 
 function stepReport(result: StepResult): StepReport {
@@ -92,6 +97,7 @@ export function formatReport(results: RunbookResult[], context: ReportContext): 
       passed: results.filter((r) => r.status === 'passed').length,
       failed: results.filter((r) => r.status === 'failed' || r.status === 'error').length,
       skipped: results.filter((r) => r.status === 'skipped').length,
+      reused: results.filter((r) => r.reused).length,
       steps: steps.length,
       stepsPassed: steps.filter((s) => s.status === 'passed').length,
       stepsFailed: steps.filter((s) => s.status === 'failed' || s.status === 'timed-out').length,
@@ -101,10 +107,12 @@ export function formatReport(results: RunbookResult[], context: ReportContext): 
     },
     runbooks: results.map((r) => ({
       file: r.runbook.file, title: r.runbook.title, sourceHash: r.runbook.sourceHash, status: r.status, error: r.error ?? null,
-      sandbox: r.sandbox, major: r.major, server: r.server ?? null, extraServers: r.extraServers ?? {}, durationMs: Math.round(r.durationMs),
+      sandbox: r.sandbox, major: r.major, server: r.server ?? null, extraServers: r.extraServers ?? {}, reusedFrom: r.reused?.verifiedAt ?? null,
+      durationMs: Math.round(r.durationMs),
       steps: r.steps.map(stepReport),
       unverified: r.runbook.unverified.map((u) => ({ line: u.position.line, column: u.position.column, lang: u.lang, code: u.code, reason: u.reason })),
     })),
     notApplicable: context.notApplicable.map((n) => ({ file: n.runbook.file, major: n.major, reason: n.reason })),
+    ...(context.shard ? { shard: context.shard } : {}),
   };
 }

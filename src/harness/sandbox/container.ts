@@ -48,6 +48,12 @@ export class ContainerSandbox implements Sandbox {
     this.description = `Docker container, PostgreSQL ${options.major}`;
   }
 
+  async identity(): Promise<string> {
+    const image = await resolveImage(this.options.scriptsDir, this.options.major);
+    const id = await docker(['image', 'inspect', '--format', '{{.Id}}', image]);
+    return `docker ${image} ${id.stdout.trim()}`;
+  }
+
   async start(options: SandboxOptions = {}): Promise<StartedSandbox> {
     await sweepStaleDocker();
     const image = await resolveImage(this.options.scriptsDir, this.options.major);

@@ -40,6 +40,10 @@ export class LocalClusterSandbox implements Sandbox {
 
   private template: Promise<string> | undefined;
 
+  async identity(): Promise<string> {
+    return `local ${this.options.install.binDir} ${this.options.install.version}`;
+  }
+
   /**
    * initdb once per sandbox recipe, in a directory of its own; each sandbox
    * then copies it (`cp -a`, ~0.1 s) instead of running initdb (~0.5-1 s).

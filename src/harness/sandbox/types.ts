@@ -32,6 +32,8 @@ export interface Sandbox {
   /** One line for humans: "local cluster, PostgreSQL 15.18 from /usr/lib/postgresql/15/bin". */
   readonly description: string;
   start(options?: SandboxOptions): Promise<StartedSandbox>;
+  /** What exactly runs the server (image id, or binaries and version): part of the result cache's key. */
+  identity(): Promise<string>;
 }
 
 /**
