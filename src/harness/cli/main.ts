@@ -27,6 +27,7 @@ Options for verify:
                     or the local binaries' version); each runbook runs once per version its frontmatter allows
   -j, --jobs N      runs at once, each in its own sandbox (default: the number of cores)
   --shard I/N       run only shard I of N (runbook × version pairs split evenly by recorded duration)
+  --durations FILE  a previous report whose run durations balance the shards (default: --report's file)
   --force           run everything, also what the cache says passed with unchanged inputs
   --cache DIR       where passed results are kept (default: .runbooks-cache/)
   --keep-backups DIR  copy each run's $BACKUP_DIR out to DIR/<runbook>/pg<N>/ before the sandbox is removed
@@ -62,7 +63,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       args: argv, allowPositionals: true, strict: true,
       options: {
         report: { type: 'string' }, sandbox: { type: 'string' }, 'keep-backups': { type: 'string' }, jobs: { type: 'string', short: 'j' },
-        force: { type: 'boolean' }, shard: { type: 'string' }, cache: { type: 'string' }, 'pg-bin': { type: 'string' }, pg: { type: 'string' },
+        force: { type: 'boolean' }, shard: { type: 'string' }, cache: { type: 'string' }, durations: { type: 'string' }, 'pg-bin': { type: 'string' }, pg: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -95,6 +96,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
           force: parsed.values.force ?? false,
           ...(parsed.values.cache ? { cacheDir: resolve(io.cwd, parsed.values.cache) } : {}),
           ...(shard ? { shard } : {}),
+          ...(parsed.values.durations ? { durationsFrom: resolve(io.cwd, parsed.values.durations) } : {}),
           ...(parsed.values['pg-bin'] ? { binDir: resolve(io.cwd, parsed.values['pg-bin']) } : {}),
           ...(majors ? { majors } : {}),
           ...(parsed.values['keep-backups'] ? { keepBackups: resolve(io.cwd, parsed.values['keep-backups']) } : {}),

@@ -28,6 +28,8 @@ export interface VerifyOptions {
   force: boolean;
   cacheDir?: string;
   shard?: { index: number; count: number };
+  /** A previous report whose durations balance the shards (default: the report being replaced). */
+  durationsFrom?: string;
 }
 
 const entryKey = (e: { runbook: { file: string }; major: number }): string => `${e.runbook.file}@${e.major}`;
@@ -65,7 +67,7 @@ export async function verifyCommand(paths: string[], options: VerifyOptions, io:
   let entries: MatrixEntry[] = planned.entries;
   let notApplicable = planned.notApplicable;
   if (options.shard) {
-    const durations = recordedDurations(options.reportPath);
+    const durations = recordedDurations(options.durationsFrom ?? options.reportPath);
     const assignment = assignShards(entries.map(entryKey), options.shard.count, (k) => durations.get(k));
     entries = entries.filter((e) => assignment.get(entryKey(e)) === options.shard!.index);
     // Each "n/a" pair is reported by the first shard only, so a merge counts it once.
