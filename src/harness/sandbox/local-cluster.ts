@@ -156,7 +156,13 @@ class StartedLocalCluster implements StartedSandbox {
   }
 
   shell(): ShellCommand {
-    return { file: '/bin/bash', args: ['--noprofile', '--norc'], env: this.stepEnv, cwd: join(this.root, 'work'), ...this.user.spawnIds };
+    const cwd = join(this.root, 'work');
+    if (this.user.uid === undefined) return { file: '/bin/bash', args: ['--noprofile', '--norc'], env: this.stepEnv, cwd };
+    // As root we can do what a container does: the steps get a network namespace of their own
+    // (its loopback is not the machine's, so no TCP server on this machine is reachable) and a
+    // mount namespace where the machine's usual PostgreSQL socket directories are hidden. The
+    // sandbox's own server is reached through its socket in the sandbox directory.
+    return { file: 'unshare', args: ['--net', '--mount', '--propagation', 'private', '--', 'bash', '-c', isolate(this.user), 'steps'], env: this.stepEnv, cwd };
   }
 
   async checkIdentity(): Promise<void> {
@@ -208,6 +214,20 @@ class StartedLocalCluster implements StartedSandbox {
     }
     return result.stdout;
   }
+}
+
+/**
+ * Runs inside the new namespaces as root, then becomes the sandbox user for good.
+ * Debian's socket directory gets an empty tmpfs; sockets of other servers directly
+ * in /tmp get /dev/null bound over them.
+ */
+function isolate(user: OsUser): string {
+  return [
+    'ip link set lo up 2>/dev/null || true',
+    'for d in /run/postgresql /var/run/postgresql; do [ -d "$d" ] && mount -t tmpfs -o size=1m tmpfs "$d" 2>/dev/null; done',
+    'for s in /tmp/.s.PGSQL.*; do [ -S "$s" ] && mount --bind /dev/null "$s"; done',
+    `exec setpriv --reuid=${user.uid} --regid=${user.gid} --init-groups bash --noprofile --norc`,
+  ].join('; ');
 }
 
 /** The server log's last lines: the reason a start failed is usually there. */
