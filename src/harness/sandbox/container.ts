@@ -8,6 +8,7 @@ import { stepEnvironment } from './step-env.ts';
 import { bootstrapScript, checkIdentityAnswer, IDENTITY_SQL, parseBootstrap } from './bootstrap.ts';
 import { docker, dockerClientEnv, LABEL, OWNER_LABEL, ownerLabel, sweepStaleDocker } from './docker.ts';
 import { resolveImage } from './images.ts';
+import { preparedImage } from './prepared-image.ts';
 import { extraServerEnv } from './extra-servers.ts';
 
 // Ryuk (Testcontainers' reaper) needs an image pulled from a registry; without
@@ -57,7 +58,7 @@ export class ContainerSandbox implements Sandbox {
   async start(options: SandboxOptions = {}): Promise<StartedSandbox> {
     await sweepStaleDocker();
     const image = await resolveImage(this.options.scriptsDir, this.options.major);
-    const started = new StartedContainerSandbox(randomUUID(), image, this.options.scriptsDir);
+    const started = new StartedContainerSandbox(randomUUID(), image, this.options.major, this.options.scriptsDir);
     try {
       await started.create(options);
       return started;
@@ -87,9 +88,12 @@ class StartedContainerSandbox implements StartedSandbox {
   private network: string | undefined;
   private stopped = false;
 
-  constructor(id: string, image: string, scriptsDir: string) {
+  private readonly major: number;
+
+  constructor(id: string, image: string, major: number, scriptsDir: string) {
     this.id = id;
     this.image = image;
+    this.major = major;
     this.scriptsDir = scriptsDir;
   }
 
@@ -102,7 +106,7 @@ class StartedContainerSandbox implements StartedSandbox {
       const created = await docker(['network', 'create', '--internal', '--label', `${LABEL}=${this.id}`, '--label', `${OWNER_LABEL}=${ownerLabel()}`, this.network]);
       if (created.exitCode !== 0) throw new HarnessError('SandboxStart', `docker network create failed: ${created.stderr.trim()}`);
     }
-    const primary = await this.member('primary', this.image, `rb-${short}-primary`, options);
+    const primary = await this.member('primary', this.image, this.major, `rb-${short}-primary`, options);
     this.server = primary.server;
     this.stepEnv = stepEnvironment({
       sandboxId: this.id, binDir: `/usr/lib/postgresql/${primary.server.major}/bin`, scriptsDir: `${ROOT}/scripts`, root: ROOT,
@@ -111,7 +115,7 @@ class StartedContainerSandbox implements StartedSandbox {
     if (options.smallDiskMiB !== undefined) this.stepEnv.SMALL_DISK = `${ROOT}/small-disk`;
     for (const extra of extras) {
       const host = `rb-${short}-${extra.name}`;
-      const started = await this.member(extra.name, await resolveImage(this.scriptsDir, extra.major), host, options);
+      const started = await this.member(extra.name, await resolveImage(this.scriptsDir, extra.major), extra.major, host, options);
       this.extraServers[extra.name] = started.server;
       Object.assign(this.stepEnv, extraServerEnv(extra.name, host, PORT));
     }
@@ -119,10 +123,11 @@ class StartedContainerSandbox implements StartedSandbox {
   }
 
   /** Starts one container and bootstraps its cluster. */
-  private async member(name: string, image: string, containerName: string, options: SandboxOptions): Promise<{ server: ServerInfo }> {
+  private async member(name: string, image: string, major: number, containerName: string, options: SandboxOptions): Promise<{ server: ServerInfo }> {
     if (options.signal?.aborted) throw new HarnessError('Interrupted', 'Interrupted while starting the sandbox');
     const t = performance.now();
-    let builder = new GenericContainer(image)
+    const prepared = await preparedImage(image, major);
+    let builder = new GenericContainer(prepared.image)
       .withName(containerName)
       .withEntrypoint(INIT.slice(0, 1)).withCommand(INIT.slice(1))
       .withLabels({ [LABEL]: this.id, [OWNER_LABEL]: ownerLabel() })
@@ -141,11 +146,11 @@ class StartedContainerSandbox implements StartedSandbox {
 
     const dirs = ['home', 'tmp', 'run', 'backups', 'work', 'log', 'etc'].map((d) => `${ROOT}/${d}`);
     await this.exec(container, ['bash', '-c', `mkdir -p ${dirs.join(' ')} && chown -R postgres:postgres ${ROOT}`], 'root', 'prepare /sandbox');
-    const major = Number(/\d+/.exec((await this.exec(container, ['bash', '-c', 'ls /usr/lib/postgresql | sort -n | tail -1'], 'root', 'find PostgreSQL')).trim())?.[0]);
     const script = bootstrapScript({
       dataDir: member.dataDir, socketDir: `${ROOT}/run`, port: PORT, log: `${ROOT}/log/server.log`,
       listenAddresses: name === 'primary' ? '' : '*',
       ...(name === 'primary' ? {} : { hba: ['host all all samenet trust'] }),
+      ...(prepared.template ? { template: prepared.template } : {}),
     });
     const booted = parseBootstrap(await this.exec(container, ['bash', '-c', `export PATH=/usr/lib/postgresql/${major}/bin:$PATH; ${script}`], 'postgres', 'initdb and server start'));
     member.systemIdentifier = booted.systemIdentifier;
