@@ -1,5 +1,6 @@
 import type { Failure, RunbookResult, StepResult } from '../model.ts';
 import type { NotApplicable } from '../plan/matrix.ts';
+import { maskVolatile } from './volatile.ts';
 
 export const REPORT_VERSION = 1;
 
@@ -77,7 +78,8 @@ function stepReport(result: StepResult): StepReport {
     id: step.id, index: step.index, line: step.position.line, column: step.position.column, language: step.language,
     hidden: step.hidden, code: step.code, executed: result.executed ?? null, status: result.status,
     exitCode: outcome?.exitCode ?? null, durationMs: outcome ? Math.round(outcome.durationMs) : null,
-    stdout: outcome?.stdout ?? null, stderr: outcome?.stderr ?? null, truncated: outcome?.truncated ?? false,
+    // Shown on pages: clock times and pids masked so re-verification does not churn the site.
+    stdout: outcome ? maskVolatile(outcome.stdout) : null, stderr: outcome ? maskVolatile(outcome.stderr) : null, truncated: outcome?.truncated ?? false,
     failures: result.failures.map(({ position, ...rest }) => ({ ...rest, line: position.line, column: position.column })),
   };
 }
