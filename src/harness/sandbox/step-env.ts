@@ -29,7 +29,7 @@ export const FORBIDDEN_VARIABLES = /^(PG\w*|DATABASE_URL|POSTGRES_\w+|LIBPQ_\w+)
 export function stepEnvironment(input: StepEnvInput): Record<string, string> {
   const home = `${input.root}/home`;
   return {
-    PATH: `${input.binDir}:${input.scriptsDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+    PATH: `${input.binDir}:${input.scriptsDir}:${input.scriptsDir}/fixtures:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
     HOME: home,
     USER: input.user,
     LOGNAME: input.user,
