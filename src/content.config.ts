@@ -1,14 +1,17 @@
 import { defineCollection } from 'astro:content';
-import { glob } from 'astro/loaders';
 import { z } from 'astro/zod';
 import { docsSchema, i18nSchema } from '@astrojs/starlight/schema';
+import { contentDirFrom, reportPathFrom } from './site/settings.ts';
+import { runbookDocsLoader } from './site/docs-loader.ts';
 
 export const collections = {
   // Starlight's docsLoader() only reads src/content/docs; our pages live in the
   // top-level content/ so the harness and the site read the same files.
-  // Files starting with `_` are ignored, as with docsLoader().
+  // RUNBOOKS_CONTENT may name a stand-in directory (tests build an altered
+  // copy of the pages). The loader also re-renders the pages when the
+  // verification report changes (src/site/docs-loader.ts).
   docs: defineCollection({
-    loader: glob({ base: './content', pattern: '**/[^_]*.{md,mdx}' }),
+    loader: runbookDocsLoader(contentDirFrom(process.env, process.cwd()), reportPathFrom(process.env, process.cwd())),
     schema: docsSchema({
       extend: z.object({
         // Read by the harness (the parser validates it with positions); the
@@ -17,6 +20,7 @@ export const collections = {
           timeout: z.string().optional(),
           postgres: z.union([z.string(), z.number()]).optional(),
           servers: z.record(z.string(), z.number()).optional(),
+          'small-disk': z.string().optional(),
         }).strict().optional(),
       }),
     }),

@@ -1,3 +1,6 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// (page.evaluate callbacks run in the browser)
 /**
  * The published site, in a real browser, against a report made for this run.
  *
@@ -38,7 +41,7 @@ beforeAll(async () => {
   pages = loadPages(report);
   // Draft only when this machine could not prove every page (or one failed):
   // the test then checks those pages are shown as not verified or failed.
-  draft = pages.some((p) => p.expected !== 'verified' && p.expected !== 'no-steps');
+  draft = pages.some((p) => p.steps.length > 0 && p.expected !== 'verified');
   t = performance.now();
   const build = await buildSite(path.join(dir, 'dist'), {
     RUNBOOKS_REPORT: verified.reportPath, RUNBOOKS_CACHE_DIR: path.join(dir, 'cache'), RUNBOOKS_DRAFT: draft ? '1' : '0',
@@ -85,7 +88,9 @@ describe('the proof on each page', () => {
         expect(status, c.file).toBe('verified');
         const passed = c.runs.filter((r) => r.status === 'passed').map((r) => r.major);
         for (const major of passed) expect(headline, c.file).toContain(String(major));
-        expect(await badge.locator('time').getAttribute('datetime')).toBe(report.generatedAt);
+        // A run the harness reused from its cache is dated when it really ran.
+        const newestRun = c.runs.filter((r) => r.status !== 'skipped').map((r) => r.reusedFrom ?? report.generatedAt).sort().at(-1);
+        expect(await badge.locator('time').getAttribute('datetime')).toBe(newestRun);
         expect(await badge.locator('.rb-badge__duration').innerText()).toContain(`PostgreSQL ${newest(c.runs)!.major}`);
         const rows = await badge.locator('.rb-badge__runs tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-rb-major'), tr.getAttribute('data-rb-status')]));
         expect(rows, c.file).toEqual(c.runs.map((r) => [String(r.major), r.status]));
@@ -130,36 +135,42 @@ describe('the proof on each page', () => {
     await page.close();
   });
 
-  it('opens each output panel on click, showing the captured output of the newest version', async () => {
+  it('shows the captured output of the newest version below each step, in a panel that opens on click', async () => {
     const page = await context.newPage();
     let checked = 0;
     for (const c of runbookPages().filter((p) => p.expected === 'verified' || p.expected === 'failed')) {
       await open(c.url, page);
       const show = newest(c.runs)!;
-      for (const step of c.steps.filter((s) => !s.hidden)) {
-        const block = page.locator(`.rb-step[data-rb-line="${step.line}"]`);
-        const reported = stepAt(show, step.line)!;
-        if (reported.status === 'not-run') continue;
-        if (!reported.stdout && !reported.stderr) {
-          expect(await block.locator('.rb-output--empty').innerText(), `${c.file}:${step.line}`).toContain('No output');
-          continue;
-        }
-        const panel = block.locator('details.rb-output');
-        expect(await panel.getAttribute('data-rb-major')).toBe(String(show.major));
-        if (!(await panel.evaluate((d: HTMLDetailsElement) => d.open))) {
-          expect(await panel.locator('.rb-stream__text').first().isVisible()).toBe(false);
-          await panel.locator('summary').click();
-        }
-        expect(await panel.evaluate((d: HTMLDetailsElement) => d.open)).toBe(true);
+      // Open one closed panel per page the way a reader does (by index: a
+      // `:not([open])` locator would move on to the next panel once this one opens).
+      const all = page.locator('details.rb-output');
+      const index = await all.evaluateAll((ds) => ds.findIndex((d) => !(d as HTMLDetailsElement).open));
+      if (index >= 0) {
+        const closed = all.nth(index);
+        expect(await closed.locator('.rb-stream__text').first().isVisible(), c.file).toBe(false);
+        await closed.locator('summary').click();
+        await expect.poll(() => closed.locator('.rb-stream__text').first().isVisible(), { message: c.file }).toBe(true);
+      }
+      // Every panel's text (in the DOM whether open or not) against the report.
+      const panels = await page.locator('.rb-step').evaluateAll((els) => els.map((el) => ({
+        line: Number(el.getAttribute('data-rb-line')),
+        major: el.querySelector('.rb-output')?.getAttribute('data-rb-major') ?? null,
+        empty: el.querySelector('.rb-output--empty') !== null,
+        stdout: el.querySelector('[data-rb-stream="stdout"] .rb-stream__text')?.textContent ?? null,
+        stderr: el.querySelector('[data-rb-stream="stderr"] .rb-stream__text')?.textContent ?? null,
+      })));
+      for (const panel of panels) {
+        const reported = stepAt(show, panel.line)!;
+        const where = `${c.file}:${panel.line}`;
+        if (reported.status === 'not-run') { expect(panel.major, where).toBeNull(); continue; }
+        expect(panel.major, where).toBe(String(show.major));
+        expect(panel.empty, where).toBe(!reported.stdout && !reported.stderr && reported.failures.length === 0);
         for (const stream of ['stdout', 'stderr'] as const) {
           const text = reported[stream] ?? '';
-          const pre = panel.locator(`[data-rb-stream="${stream}"] .rb-stream__text`);
-          if (text === '') { expect(await pre.count()).toBe(0); continue; }
-          await expect.poll(() => pre.isVisible()).toBe(true);
-          const shown = await pre.textContent();
-          expect(shown, `${c.file}:${step.line} ${stream}`).toBe(trimOutput(text).text);
+          if (text === '') { expect(panel[stream], `${where} ${stream}`).toBeNull(); continue; }
+          expect(panel[stream], `${where} ${stream}`).toBe(trimOutput(text).text);
           // Short output is shown whole, byte for byte (the final newline ends the last line).
-          if (text.split('\n').length <= 41) expect(shown).toBe(text.replace(/\n$/, ''));
+          if (text.split('\n').length <= 41) expect(panel[stream], `${where} ${stream}`).toBe(text.replace(/\n$/, ''));
         }
         checked++;
       }
@@ -181,8 +192,15 @@ describe('copying', () => {
       for (const [i, block] of expected.entries()) {
         await page.evaluate(() => navigator.clipboard.writeText('\u0000sentinel'));
         await buttons.nth(i).click();
-        await expect.poll(() => page.evaluate(() => navigator.clipboard.readText()), { timeout: 3000 }).not.toBe('\u0000sentinel');
-        const clipboard = await page.evaluate(() => navigator.clipboard.readText());
+        // Expressive Code writes the clipboard asynchronously: wait in the page until it changed.
+        const clipboard = await page.evaluate(async () => {
+          for (let waited = 0; waited < 3000; waited += 20) {
+            const text = await navigator.clipboard.readText();
+            if (text !== '\u0000sentinel') return text;
+            await new Promise((r) => setTimeout(r, 20));
+          }
+          return '\u0000sentinel';
+        });
         const where = `${c.file}:${block.line} (${block.kind})`;
         expect(clipboard, where).toBe(block.text);
         if (block.kind === 'step' && (c.expected === 'verified' || c.expected === 'failed')) {
@@ -216,8 +234,23 @@ function expectExecutedIs(step: StepReport, copied: string, where: string) {
 describe('finding and following', () => {
   it('finds a runbook with search', async () => {
     const page = await open('/');
-    await page.locator('site-search button[data-open-modal]').first().click();
-    await page.locator('.pagefind-ui__search-input').fill('pg_dump');
+    const log: string[] = [];
+    page.on('console', (m) => log.push(`${m.type()}: ${m.text()}`));
+    page.on('framenavigated', (f) => log.push(`navigated to ${f.url()}`));
+    // Starlight builds the Pagefind UI in a requestIdleCallback; a page in the
+    // background may never be idle-scheduled.
+    await page.bringToFront();
+    // The button is enabled by a script; a click before it is wired does nothing, so click until the dialog opens.
+    const dialog = page.locator('site-search dialog').first();
+    await expect.poll(async () => {
+      if (!(await dialog.evaluate((d: HTMLDialogElement) => d.open))) await page.locator('site-search button[data-open-modal]').first().click();
+      return dialog.evaluate((d: HTMLDialogElement) => d.open);
+    }, { timeout: 10_000 }).toBe(true);
+    const input = page.locator('.pagefind-ui__search-input');
+    const ready = await input.waitFor({ timeout: 20_000 }).then(() => true, () => false);
+    if (!ready) await page.screenshot({ path: artifact('site-search-failure.png') });
+    expect(ready, `Pagefind UI never appeared at ${page.url()}; search containers: ${await page.locator('#starlight__search').count()}; console: ${log.join(' | ')}`).toBe(true);
+    await input.fill('pg_dump');
     const results = page.locator('.pagefind-ui__result-link');
     await expect.poll(() => results.count(), { timeout: 10_000 }).toBeGreaterThan(0);
     const hrefs = await results.evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
