@@ -5,7 +5,7 @@ import { execa, type ResultPromise } from 'execa';
 import { onTestFinished } from 'vitest';
 import { projectPaths } from '../../src/harness/cli/project.ts';
 import { processesOf } from '../../src/harness/sandbox/processes.ts';
-import { SANDBOX_PREFIX, TEMPLATE_PREFIX } from '../../src/harness/sandbox/stale.ts';
+import { SANDBOX_PREFIX, sweepStaleSandboxes, TEMPLATE_PREFIX } from '../../src/harness/sandbox/stale.ts';
 
 const { root } = projectPaths();
 export const CLI = join(root, 'scripts', 'runbooks.mjs');
@@ -22,7 +22,12 @@ export function scratch(): { dir: string; tmp: string; copy: (file: string) => s
   // The sandbox user (postgres, when tests run as root) must reach the private TMPDIR.
   chmodSync(dir, 0o755);
   chmodSync(tmp, 0o1777);
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  // A test that failed after killing a harness outright leaves its sandbox running (and its small
+  // disk mounted): sweep it as the next run would, or the directory cannot be removed.
+  onTestFinished(async () => {
+    await sweepStaleSandboxes(tmp);
+    rmSync(dir, { recursive: true, force: true });
+  });
   return {
     dir, tmp,
     copy: (file) => {

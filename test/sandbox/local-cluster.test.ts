@@ -9,6 +9,7 @@ import { ShellSession } from '../../src/harness/execute/session.ts';
 import { processesOf } from '../../src/harness/sandbox/processes.ts';
 import { SANDBOX_PREFIX } from '../../src/harness/sandbox/stale.ts';
 import { projectPaths } from '../../src/harness/cli/project.ts';
+import { osUser } from '../../src/harness/sandbox/os-user.ts';
 
 /** Each test gets its own parent directory, so counting leftovers never sees another test's sandbox. */
 async function sandboxIn(): Promise<{ sandbox: LocalClusterSandbox; base: string }> {
@@ -103,7 +104,7 @@ describe('the local cluster sandbox', () => {
     await using started = await sandbox.start();
     // Another cluster takes over the sandbox's socket: the identity check must notice.
     await execa('pg_ctl', ['-D', started.stepEnv.PGDATA!, '-m', 'immediate', '-w', 'stop'], {
-      env: started.stepEnv, extendEnv: false, ...((started.shell().uid !== undefined) ? { uid: started.shell().uid!, gid: started.shell().gid! } : {}),
+      env: started.stepEnv, extendEnv: false, ...(await osUser()).spawnIds,
     });
     const shell = await ShellSession.open(started.shell());
     onTestFinished(() => shell.close());
