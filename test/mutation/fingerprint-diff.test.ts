@@ -70,6 +70,21 @@ describe('pg-fingerprint-diff', () => {
     ].join('\n'));
   });
 
+  it('says a role lost its password apart from its other attributes', async () => {
+    const role = 'role\tapp_owner\tNOSUPERUSER INHERIT NOCREATEROLE NOCREATEDB LOGIN NOREPLICATION NOBYPASSRLS';
+    const withPassword = [...BASE, `${role} PASSWORD scram-sha-256`];
+    expect((await diff(withPassword, [...BASE, `${role} NOPASSWORD`])).out).toBe([
+      'role app_owner: has no password (PASSWORD scram-sha-256 expected): its password logins will fail; were the globals dumped with --no-role-passwords?',
+      '1 difference',
+    ].join('\n'));
+    const noLogin = `${role.replace(' LOGIN', ' NOLOGIN')} PASSWORD md5`;
+    expect((await diff(withPassword, [...BASE, noLogin])).out).toBe([
+      'role app_owner: attributes differ: NOSUPERUSER INHERIT NOCREATEROLE NOCREATEDB LOGIN NOREPLICATION NOBYPASSRLS expected, NOSUPERUSER INHERIT NOCREATEROLE NOCREATEDB NOLOGIN NOREPLICATION NOBYPASSRLS found',
+      'role app_owner: PASSWORD scram-sha-256 expected, PASSWORD md5 found',
+      '2 differences',
+    ].join('\n'));
+  });
+
   it('says a materialized view is not populated, rather than blaming the options', async () => {
     const withMatview = [...BASE, 'matview\tpublic.demand\trows=8\tmd5=m1'];
     const unpopulated = edit(withMatview, 'matview\tpublic.demand', 'matview\tpublic.demand\trows=unpopulated\tmd5=unpopulated');

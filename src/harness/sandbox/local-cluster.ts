@@ -54,7 +54,7 @@ export class LocalClusterSandbox implements Sandbox {
     this.template ??= (async () => {
       const root = mkdtempSync(join(base, TEMPLATE_PREFIX));
       writeOwner(root, `template-${randomUUID()}`);
-      process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+      removeAtExit(root);
       if (user.uid !== undefined) chownSync(root, user.uid, user.gid!);
       const env = { PATH: `${this.options.install.binDir}:/usr/bin:/bin`, LANG: 'C.UTF-8', HOME: root };
       const result = await execa('bash', ['-c', initdbScript(join(root, 'data'))], { env, extendEnv: false, cwd: root, reject: false, ...user.spawnIds });
@@ -228,6 +228,18 @@ function isolate(user: OsUser): string {
     'for s in /tmp/.s.PGSQL.*; do [ -S "$s" ] && mount --bind /dev/null "$s"; done',
     `exec setpriv --reuid=${user.uid} --regid=${user.gid} --init-groups bash --noprofile --norc`,
   ].join('; ');
+}
+
+const templatesToRemove = new Set<string>();
+
+/** One exit listener for every template of this process (one per sandbox recipe would pile up listeners). */
+function removeAtExit(root: string): void {
+  if (templatesToRemove.size === 0) {
+    process.once('exit', () => {
+      for (const dir of templatesToRemove) rmSync(dir, { recursive: true, force: true });
+    });
+  }
+  templatesToRemove.add(root);
 }
 
 /** The server log's last lines: the reason a start failed is usually there. */
