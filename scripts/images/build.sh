@@ -5,7 +5,7 @@
 #
 # Usage: scripts/images/build.sh [--if-missing] [MAJOR...]
 #   MAJOR          majors to build (default: every row of versions.tsv)
-#   --if-missing   skip images the engine already has (CI's cache)
+#   --if-missing   skip images the engine already has from this same recipe (CI's cache)
 #
 # Needs: root, debootstrap (apt-get install -y debootstrap), a Docker engine
 # that answers (scripts/docker-engine.sh ensure).
@@ -38,7 +38,7 @@ WORK_DIR=${WORK_DIR:-/var/tmp}
 DOCKER=${DOCKER:-docker}
 
 # Besides postgresql-N: what runbooks call (compressors, ps, setpriv, find, ...).
-BASE_PACKAGES=(bash coreutils procps gzip bzip2 xz-utils zstd lz4 util-linux findutils locales)
+BASE_PACKAGES=(bash coreutils procps gzip bzip2 xz-utils zstd lz4 util-linux findutils locales gnupg openssl)
 OPTIONAL_PACKAGES=(pgbackrest)
 
 say() { printf 'build: %s\n' "$*" >&2; }
@@ -70,6 +70,11 @@ find_mirror() {
 rows() { grep -v '^[[:space:]]*#' "$VERSIONS" | awk -F'\t' 'NF >= 4 { print $1, $2, $3, $4 }'; }
 
 image_exists() { "$DOCKER" image inspect "$1" >/dev/null 2>&1; }
+
+# What the image is made of (this script: its package list; the entrypoint). An image
+# built by an older recipe lacks what newer runbooks call, so --if-missing rebuilds it.
+RECIPE=$(cat "${BASH_SOURCE[0]}" "$ENTRYPOINT_SRC" | sha256sum | cut -c1-16)
+image_recipe() { "$DOCKER" image inspect -f '{{index .Config.Labels "proven-runbooks.recipe"}}' "$1" 2>/dev/null; }
 
 human() { numfmt --to=si --suffix=B "$1" 2>/dev/null || printf '%s bytes' "$1"; }
 
@@ -234,7 +239,7 @@ build_one() {
 			--change 'ENTRYPOINT ["docker-entrypoint.sh"]' \
 			--change 'CMD ["postgres"]' \
 			--change 'EXPOSE 5432' \
-			--change "LABEL proven-runbooks.official-image=$official proven-runbooks.debian-suite=$suite proven-runbooks.postgresql-version=$pgver proven-runbooks.pgbackrest=$extra_ok" \
+			--change "LABEL proven-runbooks.official-image=$official proven-runbooks.debian-suite=$suite proven-runbooks.postgresql-version=$pgver proven-runbooks.pgbackrest=$extra_ok proven-runbooks.recipe=$RECIPE" \
 			--message "debootstrap $suite + postgresql-$major $pgver" \
 			- "$tmp_image" >/dev/null
 	printf 'FROM %s\nSTOPSIGNAL SIGINT\n' "$tmp_image" |
@@ -302,9 +307,12 @@ main() {
 	for row in "${todo[@]}"; do
 		read -r major suite image official <<<"$row"
 		if [[ $if_missing == 1 ]] && image_exists "$image"; then
-			say "$image: present, skipped (--if-missing)"
-			RESULTS+=("$(printf '%-40s %s' "$image" 'present (skipped)')")
-			continue
+			if [[ $(image_recipe "$image") == "$RECIPE" ]]; then
+				say "$image: present, skipped (--if-missing)"
+				RESULTS+=("$(printf '%-40s %s' "$image" 'present (skipped)')")
+				continue
+			fi
+			say "$image: present but built by another recipe of this script; rebuilding"
 		fi
 		build_one "$major" "$suite" "$image" "$official"
 	done

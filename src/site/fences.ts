@@ -13,7 +13,7 @@
  * be the step the report says ran, same order, same text (proof/page-proof.ts).
  */
 
-export type FenceKind = 'step' | 'skip' | 'output' | 'plain';
+export type FenceKind = 'step' | 'skip' | 'output' | 'chart' | 'plain';
 
 export interface FenceInfo {
   kind: FenceKind;
@@ -98,6 +98,7 @@ export function classifyFence(lang: string | null | undefined, meta: string | nu
   const kind: FenceKind = isRun ? 'step'
     : reason !== undefined ? 'skip'
     : attrs.has('output') || lang === 'output' ? 'output'
+    : lang === 'chart' ? 'chart'
     : 'plain';
   const info: FenceInfo = { kind, attrs, hidden: isRun && attrs.get('hidden') === true, exit: text('exit') ?? '0' };
   if (kind === 'skip' && reason !== undefined) info.reason = reason;

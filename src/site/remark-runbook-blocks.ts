@@ -13,6 +13,7 @@
  *    output below in a collapsible panel. Only when the report says that exact
  *    text ran; otherwise the mark says "Not verified" and why.
  * 3. `skip="reason"` → an aside "Not verified: <reason>" right before the block.
+ * 4. ```chart        → bars drawn from the table a verified step printed (proof/chart.ts).
  *
  * Blocks are matched to the page's proof by order (the n-th fence here is the
  * n-th fence of the file) and then by text: Astro renders the page body
@@ -26,6 +27,7 @@ import type { ProofHandle } from './integration.ts';
 import type { PageBlock } from './page-blocks.ts';
 import type { PageProof } from './proof/page-proof.ts';
 import { el, outputPanel, stepMark, unverifiedMark } from './proof/step-view.ts';
+import { chartFigure, chartSpec } from './proof/chart.ts';
 import { loadPageProof } from './site-fs.ts';
 
 interface Parent { children: RootContent[] }
@@ -84,6 +86,9 @@ export default function remarkRunbookBlocks(handle: ProofHandle = {}) {
           parent.children.splice(index--, 1);
         } else if (info.kind === 'step') {
           parent.children[index] = stepWithProof(proof, block, node);
+        } else if (info.kind === 'chart') {
+          const where = `${file.path}:${block?.line ?? node.position?.start.line ?? '?'}`;
+          parent.children[index] = fromHast(chartFigure(chartSpec(info.attrs, node.value, where), proof, where));
         } else if (info.kind === 'skip') {
           parent.children[index] = wrap(
             { className: ['rb-skipped'], dataRbLine: String(block?.line ?? '') },

@@ -32,9 +32,13 @@ describe('runbooks verify', () => {
     const s = scratch();
     const file = s.copy('content/backup/plain-sql-dump.md');
     mutate(file, 'pg_dump --dbname=appdb --format=plain', 'pg_dump --dbname=appdb --formatt=plain');
-    const result = await runCli(['verify', '--sandbox', 'local', 'content'], s.dir, s.tmp);
+    const result = await runCli(['verify', '--sandbox', 'local', 'content', '--junit', 'out/junit.xml'], s.dir, s.tmp);
     expect(result.exitCode).toBe(1);
     const line = lineOf(file, 'run id=dump');
+    // The same failure for a CI service's test view: the case named by step and line, pg_dump's error kept.
+    const junit = readFileSync(join(s.dir, 'out/junit.xml'), 'utf8');
+    expect(junit).toMatch(new RegExp(`<testcase classname="content/backup/plain-sql-dump.md \\[PostgreSQL \\d+\\]" name="dump \\(line ${line}\\)"[^>]*>\\n      <failure message="expected exit status 0" type="failed">expected exit status 0; got exit status 1</failure>`));
+    expect(junit).toContain('unrecognized option &apos;--formatt=plain&apos;');
     expect(result.all).toContain(`✗ content/backup/plain-sql-dump.md:${line}:1 step "dump" (bash)`);
     expect(result.all).toContain('$ pg_dump --dbname=appdb --formatt=plain --file="$BACKUP_DIR/appdb.sql"');
     expect(result.all).toMatch(/pg_dump: (error: )?unrecognized option '--formatt=plain'/);

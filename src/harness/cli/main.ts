@@ -15,11 +15,12 @@ export const USAGE = `Usage: runbooks <command> [options] [paths…]
 Commands:
   verify [paths…]   run every runbook (default: content/) in a throwaway PostgreSQL and prove its steps
   list [paths…]     print the runbooks and steps found, without running anything
-  merge REPORT…     combine shard reports into one (--report FILE, default reports/verification.json)
+  merge REPORT…     combine shard reports into one (--report FILE, default reports/verification.json; --junit FILE)
   doctor            say what this machine has and lacks (PostgreSQL, Docker)
 
 Options for verify:
   --report FILE     where to write the JSON report (default: reports/verification.json)
+  --junit FILE      also write the results as JUnit XML (one suite per runbook × version, one case per step)
   --sandbox KIND    auto (default): docker when an engine answers and has PostgreSQL images, else local;
                     docker: a new container per runbook (Testcontainers), steps run inside through exec;
                     local: a new cluster per runbook from PostgreSQL binaries on this machine
@@ -62,7 +63,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     parsed = parseArgs({
       args: argv, allowPositionals: true, strict: true,
       options: {
-        report: { type: 'string' }, sandbox: { type: 'string' }, 'keep-backups': { type: 'string' }, jobs: { type: 'string', short: 'j' },
+        report: { type: 'string' }, junit: { type: 'string' }, sandbox: { type: 'string' }, 'keep-backups': { type: 'string' }, jobs: { type: 'string', short: 'j' },
         force: { type: 'boolean' }, shard: { type: 'string' }, cache: { type: 'string' }, durations: { type: 'string' }, 'pg-bin': { type: 'string' }, pg: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -94,6 +95,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await verifyCommand(paths, {
           reportPath: resolve(io.cwd, parsed.values.report ?? 'reports/verification.json'), sandbox, jobs,
           force: parsed.values.force ?? false,
+          ...(parsed.values.junit ? { junitPath: resolve(io.cwd, parsed.values.junit) } : {}),
           ...(parsed.values.cache ? { cacheDir: resolve(io.cwd, parsed.values.cache) } : {}),
           ...(shard ? { shard } : {}),
           ...(parsed.values.durations ? { durationsFrom: resolve(io.cwd, parsed.values.durations) } : {}),
@@ -105,7 +107,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case 'list':
         return listCommand(paths, io);
       case 'merge':
-        return mergeCommand(paths, resolve(io.cwd, parsed.values.report ?? 'reports/verification.json'), io);
+        return mergeCommand(paths, resolve(io.cwd, parsed.values.report ?? 'reports/verification.json'), io, parsed.values.junit ? resolve(io.cwd, parsed.values.junit) : undefined);
       case 'doctor':
         return await doctorCommand(io);
       default:

@@ -8,7 +8,7 @@ import { writeReport } from '../report/write.ts';
 import { matrixTable, summary } from '../report/console.ts';
 
 /** `runbooks merge shard1.json shard2.json … --report out.json` */
-export function mergeCommand(paths: string[], out: string, io: Io): number {
+export function mergeCommand(paths: string[], out: string, io: Io, junitPath?: string): number {
   if (paths.length === 0) throw new HarnessError('Usage', 'merge needs the shard reports to combine');
   const reports = paths.map((path) => {
     try {
@@ -18,7 +18,7 @@ export function mergeCommand(paths: string[], out: string, io: Io): number {
     }
   });
   const merged = mergeReports(reports, new Date());
-  writeReport(out, merged);
+  writeReport(out, merged, junitPath);
   io.stdout(`merged ${reports.length} report(s)\n${matrixTable(merged)}\n${summary(merged, relative(io.cwd, out))}\n`);
   return merged.summary.failed === 0 && !merged.interrupted ? 0 : 1;
 }

@@ -18,6 +18,8 @@ import { projectPaths } from './project.ts';
 
 export interface VerifyOptions {
   reportPath: string;
+  /** Also write the results as JUnit XML here. */
+  junitPath?: string;
   sandbox: SandboxKind;
   majors?: number[];
   binDir?: string;
@@ -126,7 +128,7 @@ export async function verifyCommand(paths: string[], options: VerifyOptions, io:
       node: process.version, platform: `${process.platform}-${process.arch}`, sandbox: selection.kind, majors, notApplicable,
       ...(options.shard ? { shard: options.shard } : {}),
     });
-    writeReport(options.reportPath, report);
+    writeReport(options.reportPath, report, options.junitPath);
     io.stdout(`${matrixTable(report)}\n${summary(report, relative(io.cwd, options.reportPath))}\n`);
     if (controller.signal.aborted) return 130;
     return report.summary.failed === 0 ? 0 : 1;
