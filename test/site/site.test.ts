@@ -54,7 +54,7 @@ beforeAll(async () => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.origin });
   console.info(`site test: ${report.sandbox} sandbox, PostgreSQL ${report.majors.join(', ')}, ${pages.length} pages, `
     + `verify ${(timings.verifyMs / 1000).toFixed(1)} s, build ${(timings.buildMs / 1000).toFixed(1)} s${draft ? ' (draft)' : ''}`);
-}, 240_000);
+}, 900_000);
 
 afterAll(async () => {
   await context?.close();
@@ -389,6 +389,38 @@ describe('the build refuses to publish a lie', () => {
 });
 
 describe('screenshots', () => {
+  it('draws each chart from the table its step printed in the report, bar for bar', async () => {
+    const charted = runbookPages().filter((p) => readFileSync(path.join(ROOT, p.file), 'utf8').includes('```chart'));
+    expect(charted.map((p) => p.file)).toContain('content/reference/throughput.md');
+    for (const page of charted) {
+      const source = readFileSync(path.join(ROOT, page.file), 'utf8');
+      const fences = [...source.matchAll(/^```chart step=(\S+) value=(\S+)/gm)].map((m) => ({ step: m[1]!, value: m[2]! }));
+      const p = await open(page.url);
+      const charts = await p.locator('figure.rb-chart').evaluateAll((figures) => figures.map((f) => ({
+        step: f.getAttribute('data-rb-chart'),
+        values: [...f.querySelectorAll('.rb-chart__value')].map((v) => v.textContent ?? ''),
+        widths: [...f.querySelectorAll<HTMLElement>('.rb-chart__bar')].map((b) => b.style.width),
+      })));
+      expect(charts.map((c) => c.step), page.file).toEqual(fences.map((f) => f.step));
+      const run = newest(page.runs.filter((r) => r.status === 'passed'));
+      for (const [i, fence] of fences.entries()) {
+        if (page.expected !== 'verified' || !run) {
+          expect(charts[i]!.values, `${page.file}: no figures without a verified run`).toEqual([]);
+          continue;
+        }
+        const table = run.steps.find((st) => st.id === fence.step)!.stdout!.split('\n').filter((l) => l && !l.startsWith('#'));
+        const column = table[0]!.split('\t').indexOf(fence.value);
+        const numbers = table.slice(1).map((l) => Number(l.split('\t')[column])).filter(Number.isFinite);
+        expect(charts[i]!.values.map((v) => Number.parseFloat(v)), `${page.file} ${fence.step}`)
+          .toEqual(numbers.map((n) => Number.parseFloat(n.toFixed(n >= 100 ? 0 : n >= 10 ? 1 : 2))));
+        const max = Math.max(...numbers);
+        expect(charts[i]!.widths.map((w) => Number.parseFloat(w)), `${page.file} ${fence.step}`)
+          .toEqual(numbers.map((n) => Number(((n / max) * 100).toFixed(1))));
+      }
+      await p.close();
+    }
+  });
+
   it('saves the key pages at desktop and phone widths', async () => {
     const runbook = runbookPages().find((p) => p.file.endsWith('plain-sql-dump.md')) ?? runbookPages()[0]!;
     for (const [width, height, name] of [[1280, 900, 'desktop'], [390, 844, 'phone']] as const) {

@@ -4,7 +4,7 @@
  * (`$BACKUP_DIR/app.dump`) keeps expected output stable and the page useful.
  * Longest paths first, so `$BACKUP_DIR` wins over `$SANDBOX_DIR`.
  */
-const SHOWN_AS = ['BACKUP_DIR', 'PGDATA', 'PGHOST', 'HOME', 'TMPDIR', 'RUNBOOK_SCRIPTS', 'SANDBOX_DIR'] as const;
+const SHOWN_AS = ['BACKUP_DIR', 'SMALL_DISK', 'PGDATA', 'PGHOST', 'HOME', 'TMPDIR', 'RUNBOOK_SCRIPTS', 'SANDBOX_DIR'] as const;
 
 export function placeholderPaths(env: Readonly<Record<string, string>>): (text: string) => string {
   const pairs = SHOWN_AS.filter((name) => env[name])

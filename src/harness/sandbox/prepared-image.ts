@@ -26,7 +26,9 @@ export async function preparedImage(image: string, major: number): Promise<{ ima
       '--entrypoint', 'bash', image, '-c',
       `mkdir -p ${TEMPLATE_DIR} && chown -R postgres:postgres /opt/runbooks-template && setpriv --reuid=postgres --regid=postgres --init-groups env PATH=${bin}:/usr/bin:/bin LANG=C.UTF-8 bash -c ${shellQuote(initdbScript(TEMPLATE_DIR))}`], 120_000);
     if (run.exitCode !== 0) throw new HarnessError('SandboxStart', `preparing ${image} failed: ${run.stderr.trim()}`);
-    const commit = await docker(['commit', '--change', `LABEL ${BASE_LABEL}=${base}`, container, name], 120_000);
+    // The image would inherit the preparing container's owner label, and so would any container
+    // started from it by hand: the stale sweep would then kill those as orphans of a dead harness.
+    const commit = await docker(['commit', '--change', `LABEL ${BASE_LABEL}=${base} ${OWNER_LABEL}=image`, container, name], 120_000);
     if (commit.exitCode !== 0) throw new HarnessError('SandboxStart', `docker commit failed: ${commit.stderr.trim()}`);
     return { image: name, template: TEMPLATE_DIR };
   } catch (error) {
