@@ -38,7 +38,7 @@ WORK_DIR=${WORK_DIR:-/var/tmp}
 DOCKER=${DOCKER:-docker}
 
 # Besides postgresql-N: what runbooks call (compressors, ps, setpriv, find, ...).
-BASE_PACKAGES=(bash coreutils procps gzip bzip2 xz-utils zstd lz4 util-linux findutils locales gnupg openssl)
+BASE_PACKAGES=(bash coreutils procps gzip bzip2 xz-utils zstd lz4 util-linux findutils locales gnupg openssl rsync)
 OPTIONAL_PACKAGES=(pgbackrest)
 
 say() { printf 'build: %s\n' "$*" >&2; }
