@@ -66,8 +66,10 @@ async function attack(sandbox: string[]): Promise<void> {
   const result = await runCli(['verify', ...sandbox, 'content'], s.dir, s.tmp);
   expect(result.exitCode, result.all).toBe(0);
   expect(result.all).toMatch(/Steps: {4}6 passed, 0 failed/);
-  expect(connections() - before).toBe(0);
+  const reached = connections() - before;
+  expect(reached).toBe(0);
   expect(await victimSql('select count(*) from precious')).toBe('42');
+  console.info(`safety (${sandbox.join(' ')}): 5 attempts from steps (TCP, URI, /tmp socket, exported PGHOST, the caller's .pgpass) with the caller's PGHOST/PGPORT/DATABASE_URL set: all failed; the other server saw ${reached} connections and still has its 42 rows`);
 }
 
 describe('the harness never touches a database it did not create', () => {

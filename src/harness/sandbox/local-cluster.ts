@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, chownSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { execa } from 'execa';
 import type { ServerInfo } from '../model.ts';
 import { HarnessError } from '../errors.ts';
@@ -111,6 +111,7 @@ class StartedLocalCluster implements StartedSandbox {
   }
 
   async create(scriptsDir: string, options: SandboxOptions): Promise<void> {
+    await this.mountRam();
     writeOwner(this.root, this.id);
     for (const dir of ['home', 'tmp', 'run', 'backups', 'work', 'log', 'etc', 'servers']) mkdirSync(join(this.root, dir));
     cpSync(scriptsDir, join(this.root, 'scripts'), { recursive: true });
@@ -128,6 +129,18 @@ class StartedLocalCluster implements StartedSandbox {
       Object.assign(this.stepEnv, extraServerEnv(extra.name, this.stepEnv.PGHOST!, port));
     }
     await this.checkIdentity();
+  }
+
+  /**
+   * As root, the whole sandbox lives on a tmpfs of its own: it is thrown away
+   * minutes later, and on a virtual disk writing a fresh cluster's ~1000 files
+   * costs ~0.6 s against ~0.05 s in memory. Unmounted by stop(), or by the
+   * next run's sweep after a crash.
+   */
+  private async mountRam(): Promise<void> {
+    if (process.getuid?.() !== 0 || process.env.RUNBOOKS_SANDBOX_ON_DISK === '1') return;
+    const mounted = await execa('mount', ['-t', 'tmpfs', '-o', 'mode=0755', 'tmpfs', this.root], { reject: false });
+    if (mounted.exitCode === 0) this.mounts.unshift(this.root);
   }
 
   /** A size-limited tmpfs: a real small filesystem, so disk-full drills hit ENOSPC for real. Needs root. */
@@ -190,8 +203,8 @@ class StartedLocalCluster implements StartedSandbox {
       });
     }
     const survivors = await killSandboxProcesses(this.id, this.root);
-    // Unmount before deleting: rm must never descend into a mounted filesystem it cannot remove.
-    for (const mount of this.mounts) await execa('umount', ['-l', mount], { reject: false });
+    // Unmount before deleting, innermost first: rm must never descend into a mounted filesystem.
+    for (const mount of [...this.mounts].reverse()) await execa('umount', ['-l', mount], { reject: false });
     rmSync(this.root, { recursive: true, force: true, maxRetries: 3 });
     if (survivors.length > 0) throw new Error(`processes ${survivors.join(', ')} of sandbox ${this.id} would not die`);
   }
@@ -219,12 +232,15 @@ class StartedLocalCluster implements StartedSandbox {
 /**
  * Runs inside the new namespaces as root, then becomes the sandbox user for good.
  * Debian's socket directory gets an empty tmpfs; sockets of other servers directly
- * in /tmp get /dev/null bound over them.
+ * in /tmp get /dev/null bound over them; /dev/shm is the namespace's own.
  */
 function isolate(user: OsUser): string {
   return [
     'ip link set lo up 2>/dev/null || true',
     'for d in /run/postgresql /var/run/postgresql; do [ -d "$d" ] && mount -t tmpfs -o size=1m tmpfs "$d" 2>/dev/null; done',
+    // Servers a runbook starts itself (initdb + pg_ctl) keep POSIX shared memory in /dev/shm; a
+    // private one is freed with the namespace, even when the runbook kills them.
+    'mount -t tmpfs -o mode=1777 tmpfs /dev/shm',
     'for s in /tmp/.s.PGSQL.*; do [ -S "$s" ] && mount --bind /dev/null "$s"; done',
     `exec setpriv --reuid=${user.uid} --regid=${user.gid} --init-groups bash --noprofile --norc`,
   ].join('; ');

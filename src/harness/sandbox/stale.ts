@@ -8,6 +8,15 @@ export const SANDBOX_PREFIX = 'runbooks-sandbox-';
 export const TEMPLATE_PREFIX = 'runbooks-template-';
 const OWNER_FILE = '.owner.json';
 
+/** Whether a sandbox directory is itself mounted (its own tmpfs, see local-cluster.ts). */
+function isMountPoint(dir: string): boolean {
+  try {
+    return readFileSync('/proc/self/mounts', 'utf8').split('\n').some((line) => line.split(' ')[1] === dir);
+  } catch {
+    return false;
+  }
+}
+
 /** Records which harness process owns a sandbox directory, so a later run can clean up after a crash. */
 export function writeOwner(root: string, sandboxId: string): void {
   writeFileSync(join(root, OWNER_FILE), JSON.stringify({ pid: process.pid, sandboxId, created: new Date().toISOString() }));
@@ -37,6 +46,7 @@ export async function sweepStaleSandboxes(base: string): Promise<string[]> {
     if (isAlive(owner.pid)) continue;
     await killSandboxProcesses(owner.sandboxId, root);
     if (existsSync(join(root, 'small-disk'))) await execa('umount', ['-l', join(root, 'small-disk')], { reject: false });
+    if (isMountPoint(root)) await execa('umount', ['-l', root], { reject: false });
     rmSync(root, { recursive: true, force: true });
     removed.push(root);
   }
