@@ -41,14 +41,15 @@ else
   exit 1
 fi
 
-# Tools the runbooks call besides PostgreSQL's own (the container images carry the same set).
-RUNBOOK_TOOLS=(pgbackrest gpg openssl rsync zstd lz4 bzip2 xz script)
+# Tools the runbooks call besides PostgreSQL's own (the container images carry the same set),
+# and shellcheck, which the tests run over scripts/.
+RUNBOOK_TOOLS=(pgbackrest gpg openssl rsync zstd lz4 bzip2 xz script shellcheck)
 missing_tools=()
 for tool in "${RUNBOOK_TOOLS[@]}"; do command -v "$tool" > /dev/null || missing_tools+=("$tool"); done
 if [ "${#missing_tools[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
     say "installing tools the runbooks use: ${missing_tools[*]}"
-    apt_install pgbackrest gnupg openssl rsync zstd lz4 bzip2 xz-utils util-linux
+    apt_install pgbackrest gnupg openssl rsync zstd lz4 bzip2 xz-utils util-linux shellcheck
   else
     say "the local sandbox's runbooks also need: ${missing_tools[*]} (install them with your package manager)"
   fi
