@@ -24,7 +24,8 @@ export interface PageCase {
   steps: { line: number; code: string; hidden: boolean; language: 'bash' | 'sql' }[];
   unverified: { line: number; code: string; reason: string }[];
   /** Every fenced block in page order, with the text a reader copies. */
-  blocks: { line: number; kind: 'step' | 'skip' | 'other'; text: string; hidden: boolean }[];
+  /** Charts (```chart) are drawn from a step's output, not shown as code: `hidden`, no copy button. */
+  blocks: { line: number; kind: 'step' | 'skip' | 'chart' | 'other'; text: string; hidden: boolean }[];
   visibleSteps: number;
 }
 
@@ -63,8 +64,9 @@ export function loadPages(report: Report): PageCase[] {
     const blocks = fences(source).map((node) => {
       const line = node.position!.start.line;
       const step = steps.find((s) => s.line === line);
-      const kind = step ? 'step' as const : unverified.some((u) => u.line === line) ? 'skip' as const : 'other' as const;
-      return { line, kind, text: node.value, hidden: step?.hidden ?? false };
+      const kind = step ? 'step' as const : unverified.some((u) => u.line === line) ? 'skip' as const
+        : node.lang === 'chart' ? 'chart' as const : 'other' as const;
+      return { line, kind, text: node.value, hidden: step?.hidden ?? kind === 'chart' };
     });
     const runs = report.runbooks.filter((r) => r.file === file).sort((a, b) => a.major - b.major);
     const slug = file.replace(/^content\//, '').replace(/\.mdx?$/, '').replace(/(^|\/)index$/, '');

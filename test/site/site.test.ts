@@ -42,6 +42,10 @@ beforeAll(async () => {
   // Draft only when this machine could not prove every page (or one failed):
   // the test then checks those pages are shown as not verified or failed.
   draft = pages.some((p) => p.steps.length > 0 && p.expected !== 'verified');
+  for (const p of pages.filter((page) => page.steps.length > 0 && page.expected !== 'verified')) {
+    const why = p.runs.map((r) => `PG ${r.major} ${r.status}${r.error ? `: ${r.error}` : ''}${r.steps.filter((st) => st.status !== 'passed' && st.status !== 'not-run').map((st) => ` at step "${st.id}" (${st.status}: ${st.failures.map((f) => `expected ${f.expected}, got ${f.actual}`).join('; ')})`).join('')}`);
+    console.warn(`site test: ${p.file} is ${p.expected} in this run's report: ${why.join(', ') || 'no run'}`);
+  }
   t = performance.now();
   const build = await buildSite(path.join(dir, 'dist'), {
     RUNBOOKS_REPORT: verified.reportPath, RUNBOOKS_CACHE_DIR: path.join(dir, 'cache'), RUNBOOKS_DRAFT: draft ? '1' : '0',
@@ -390,11 +394,15 @@ describe('the build refuses to publish a lie', () => {
 
 describe('screenshots', () => {
   it('draws each chart from the table its step printed in the report, bar for bar', async () => {
-    const charted = runbookPages().filter((p) => readFileSync(path.join(ROOT, p.file), 'utf8').includes('```chart'));
+    const charted = runbookPages().filter((p) => p.blocks.some((b) => b.kind === 'chart'));
     expect(charted.map((p) => p.file)).toContain('content/reference/throughput.md');
     for (const page of charted) {
-      const source = readFileSync(path.join(ROOT, page.file), 'utf8');
-      const fences = [...source.matchAll(/^```chart step=(\S+) value=(\S+)/gm)].map((m) => ({ step: m[1]!, value: m[2]! }));
+      // The chart fences as the Markdown parser sees them (not one quoted inside a longer fence).
+      const lines = page.source.split('\n');
+      const fences = page.blocks.filter((b) => b.kind === 'chart').map((b) => {
+        const opener = lines[b.line - 1]!;
+        return { step: /\bstep=(\S+)/.exec(opener)![1]!, value: /\bvalue=(\S+)/.exec(opener)![1]! };
+      });
       const p = await open(page.url);
       const charts = await p.locator('figure.rb-chart').evaluateAll((figures) => figures.map((f) => ({
         step: f.getAttribute('data-rb-chart'),

@@ -13,6 +13,15 @@ const RULES: [RegExp, string][] = [
   [/(hh:mm:ss) \[\d+\]/g, '$1 [PID]'],
   // pid 1234, PID: 1234, pid=1234
   [/\b(pid|PID)([ :=]+)\d+\b/g, '$1$2PID'],
+  // pgBackRest backup labels (20261127-084125F, …F_20261127-084140D) and its per-run exec id
+  [/(?<!\d)\d{8}-\d{6}(?=[FDI](?![A-Za-z0-9]))/g, 'YYYYMMDD-hhmmss'],
+  [/--exec-id=\d+-[0-9a-f]{8}\b/g, '--exec-id=PID-XXXXXXXX'],
+  // Our scripts' scratch databases are named after their pid (and clock): restore_tmp_4711_1795768877
+  [/\b(restore_tmp|verify_restore)_\d+(?:_\d+)?\b/g, '$1_PID'],
+  // How long our scripts took, in their result lines (each step's own time is shown beside it)
+  [/\bseconds=\d+\b/g, 'seconds=N'],
+  // OpenSSL prefixes each error line with the thread's id
+  [/^[0-9A-F]{12,16}:error:/gm, 'THREAD:error:'],
 ];
 
 export function maskVolatile(text: string): string {
