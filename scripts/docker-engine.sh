@@ -8,9 +8,11 @@
 #
 # Machines here have no systemd and no image registry: the engine is Debian's
 # docker.io (dockerd 20.10), started by hand with
-#   dockerd --iptables=false --bridge=none
-# so containers get no network of their own (run them with --network none;
-# nothing is published, nothing is NATed). Extra daemon flags: DOCKERD_ARGS.
+#   dockerd --iptables=false --ip=127.0.0.1
+# Sandboxes run with --network none (or an --internal network of their own);
+# nothing is NATed, and a published port listens on loopback only. The default
+# bridge exists for the one container that needs a port: Testcontainers' reaper
+# (Ryuk), when it is switched on. Extra daemon flags: DOCKERD_ARGS.
 #
 # Client versus engine: the engine speaks API 1.41. A newer docker CLI (e.g. a
 # 28.x in /usr/local/bin) negotiates down to the daemon's API version on its
@@ -18,8 +20,9 @@
 # too new"), this script falls back to Debian's /usr/bin/docker, or tells you
 # to export DOCKER_API_VERSION=<server API version>.
 #
-# Testcontainers (node) with this engine: TESTCONTAINERS_RYUK_DISABLED=true and
-# TESTCONTAINERS_HOST_OVERRIDE=localhost (see `env`).
+# Testcontainers (node) with this engine: TESTCONTAINERS_HOST_OVERRIDE=localhost
+# (see `env`); Ryuk is off unless TESTCONTAINERS_RYUK_DISABLED=false, and then
+# uses the reaper built by scripts/images/reaper/build.sh (no registry here).
 #
 # Environment: DOCKERD_LOG (default /var/log/dockerd.log),
 #              DOCKERD_WAIT seconds to wait for the engine (default 30),
@@ -112,11 +115,13 @@ cmd_env() {
   printf 'export DOCKER_HOST=unix://%s\n' "$SOCK"
   [[ -n $API_HINT ]] && printf 'export DOCKER_API_VERSION=%s\n' "$API_HINT"
   [[ -z ${DOCKER:-} && $c != "$(command -v docker 2>/dev/null || true)" ]] && printf 'export DOCKER=%s\n' "$c"
-  # The Ryuk reaper image cannot be pulled here: tests clean up themselves.
+  # The official Ryuk image cannot be pulled here: the harness removes its own
+  # containers (TESTCONTAINERS_RYUK_DISABLED=false switches Ryuk on).
   printf 'export TESTCONTAINERS_RYUK_DISABLED=true\n'
   # Where /.dockerenv exists, Testcontainers looks up the gateway of the
-  # "bridge" network, which --bridge=none removes: "no such network - network
-  # bridge not found" / "Could not find a working container runtime strategy".
+  # "bridge" network, which an engine started with --bridge=none lacks
+  # ("Could not find a working container runtime strategy"); Ryuk's port is
+  # published on loopback, so localhost reaches it.
   printf 'export TESTCONTAINERS_HOST_OVERRIDE=localhost\n'
 }
 
@@ -146,7 +151,7 @@ cmd_ensure() {
     # A socket left by a dead daemon would make clients hang or fail.
     [[ -S $SOCK ]] && rm -f "$SOCK"
     mkdir -p "$(dirname "$LOG")"
-    local -a args=(--iptables=false --bridge=none)
+    local -a args=(--iptables=false --ip=127.0.0.1)
     # shellcheck disable=SC2206  # DOCKERD_ARGS is a list of flags, split on purpose
     [[ -n ${DOCKERD_ARGS:-} ]] && args+=(${DOCKERD_ARGS})
     say "starting $dockerd_bin ${args[*]} (log: $LOG)"

@@ -45,11 +45,11 @@ export function scratch(): { dir: string; tmp: string; copy: (file: string) => s
   };
 }
 
-export function runCli(args: string[], cwd: string, tmp: string): ResultPromise<{ reject: false; all: true }> {
+export function runCli(args: string[], cwd: string, tmp: string, env: Record<string, string> = {}): ResultPromise<{ reject: false; all: true }> {
   // Each scratch project gets its own result cache: a test must never be passed by another test's results.
   if (args[0] === 'verify' && !args.includes('--cache')) args = [...args, '--cache', join(cwd, '.runbooks-cache')];
   return execa(process.execPath, [CLI, ...args], {
-    cwd, reject: false, all: true, env: { ...process.env, TMPDIR: tmp, FORCE_COLOR: '0' }, extendEnv: false,
+    cwd, reject: false, all: true, env: { ...process.env, TMPDIR: tmp, FORCE_COLOR: '0', ...env }, extendEnv: false,
   });
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { GenericContainer, type StartedTestContainer } from 'testcontainers';
+import { GenericContainer, getContainerRuntimeClient, getReaper, LABEL_TESTCONTAINERS_SESSION_ID, type StartedTestContainer } from 'testcontainers';
 import type { ServerInfo } from '../model.ts';
 import { HarnessError } from '../errors.ts';
 import type { ExtraServer, Sandbox, SandboxOptions, ShellCommand, StartedSandbox } from './types.ts';
@@ -10,15 +10,16 @@ import { docker, dockerClientEnv, LABEL, OWNER_LABEL, ownerLabel, sweepStaleDock
 import { resolveImage } from './images.ts';
 import { preparedImage } from './prepared-image.ts';
 import { extraServerEnv } from './extra-servers.ts';
+import { chooseReaper } from './ryuk.ts';
 
-// Ryuk (Testcontainers' reaper) needs an image pulled from a registry; without
-// one it cannot start. The sandbox removes its containers itself (and sweeps
-// those of a crashed run), so Ryuk is optional: on unless the caller says.
+// Ryuk (Testcontainers' reaper) needs an image pulled from a registry. The
+// sandbox removes its containers itself (and sweeps those of a crashed run),
+// so Ryuk is off unless the caller switches it on (see ryuk.ts).
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 // Inside a container (a CI runner) Testcontainers looks for the gateway of
 // Docker's default bridge, which an engine started with --bridge=none lacks.
-// We never connect to a container's ports (steps go through exec), so the
-// host it would compute is never used: localhost is a safe answer.
+// Steps go through exec; the one port we connect to is Ryuk's, published on
+// loopback (scripts/docker-engine.sh), so localhost is the right answer.
 process.env.TESTCONTAINERS_HOST_OVERRIDE ??= 'localhost';
 
 const ROOT = '/sandbox';
@@ -57,6 +58,7 @@ export class ContainerSandbox implements Sandbox {
 
   async start(options: SandboxOptions = {}): Promise<StartedSandbox> {
     await sweepStaleDocker();
+    await chooseReaper(this.options.scriptsDir);
     const image = await resolveImage(this.options.scriptsDir, this.options.major);
     const started = new StartedContainerSandbox(randomUUID(), image, this.options.major, this.options.scriptsDir);
     try {
@@ -103,7 +105,13 @@ class StartedContainerSandbox implements StartedSandbox {
     if (extras.length > 0) {
       // A private network only these containers share: no route anywhere else.
       this.network = `rb-${short}`;
-      const created = await docker(['network', 'create', '--internal', '--label', `${LABEL}=${this.id}`, '--label', `${OWNER_LABEL}=${ownerLabel()}`, this.network]);
+      const labels = [`${LABEL}=${this.id}`, `${OWNER_LABEL}=${ownerLabel()}`];
+      // Testcontainers' Network cannot be --internal, so ours is created by hand; with Ryuk on it
+      // carries the session's label, so that Ryuk removes it with the containers.
+      if (process.env.TESTCONTAINERS_RYUK_DISABLED === 'false') {
+        labels.push(`${LABEL_TESTCONTAINERS_SESSION_ID}=${(await getReaper(await getContainerRuntimeClient())).sessionId}`);
+      }
+      const created = await docker(['network', 'create', '--internal', ...labels.flatMap((l) => ['--label', l]), this.network]);
       if (created.exitCode !== 0) throw new HarnessError('SandboxStart', `docker network create failed: ${created.stderr.trim()}`);
     }
     const primary = await this.member('primary', this.image, this.major, `rb-${short}-primary`, options);

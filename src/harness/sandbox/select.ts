@@ -5,6 +5,7 @@ import { LocalClusterSandbox } from './local-cluster.ts';
 import { ContainerSandbox } from './container.ts';
 import { dockerEngine } from './docker.ts';
 import { availableMajors, resolveImage } from './images.ts';
+import { chooseReaper } from './ryuk.ts';
 
 export type SandboxKind = 'auto' | 'docker' | 'local';
 
@@ -43,7 +44,8 @@ async function containers(options: SelectOptions, why: string): Promise<Selectio
     await resolveImage(options.scriptsDir, major);
     byMajor.set(major, new ContainerSandbox({ major, scriptsDir: options.scriptsDir }));
   }
-  return { kind: 'docker', why, byMajor };
+  const reaper = await chooseReaper(options.scriptsDir);
+  return { kind: 'docker', why: `${why}; ${reaper.summary}`, byMajor };
 }
 
 /**

@@ -1,0 +1,104 @@
+import { hostname } from 'node:os';
+import { expect, it } from 'vitest';
+import { docker } from '../../src/harness/sandbox/docker.ts';
+import { localReaperImage } from '../../src/harness/sandbox/ryuk.ts';
+import { projectPaths } from '../../src/harness/cli/project.ts';
+import { mutate, runCli, scratch } from '../helpers/cli.ts';
+import { describeDocker, dockerLeftovers } from '../helpers/docker.ts';
+
+/**
+ * The same promises as docker.test.ts, with Testcontainers' reaper switched on:
+ * nothing is left after a passing, a failing or an interrupted run, and the
+ * containers and network of a harness killed outright are removed by Ryuk
+ * itself, without any later run of ours. The engine has no registry, so the
+ * reaper is the protocol-compatible image built by scripts/images/reaper/build.sh.
+ */
+const RECONNECT_SECONDS = 2;
+const RYUK_ON = { TESTCONTAINERS_RYUK_DISABLED: 'false', TESTCONTAINERS_RYUK_RECONNECTION_TIMEOUT: `${RECONNECT_SECONDS}s` };
+const image = localReaperImage(projectPaths().scripts);
+const SLOW = (seconds: number, extra = ''): string =>
+  `---\ntitle: Slow\n${extra}---\n\n\`\`\`bash run id=start\ncreatedb appdb\n\`\`\`\n\n\`\`\`bash run id=slow\nsleep ${seconds}\n\`\`\`\n`;
+
+/** Reapers (ours or the official image) still running or created. */
+async function reapers(): Promise<string[]> {
+  const listed = await docker(['ps', '-a', '--format', '{{.ID}} {{.Image}}']);
+  return listed.stdout.split('\n').filter((l) => l.includes(image) || l.includes('testcontainers/ryuk')).map((l) => l.split(' ')[0]!);
+}
+
+/** Waits for Ryuk's reconnection timeout and removal to pass, then returns what is still there. */
+async function afterReaping(owner: string): Promise<{ sandbox: string[]; reapers: string[] }> {
+  const deadline = Date.now() + (RECONNECT_SECONDS + 20) * 1000;
+  for (;;) {
+    const state = { sandbox: await dockerLeftovers({ owner }), reapers: await reapers() };
+    if ((state.sandbox.length === 0 && state.reapers.length === 0) || Date.now() > deadline) return state;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function untilStarted(child: ReturnType<typeof runCli>): Promise<() => string> {
+  let output = '';
+  let exited = false;
+  void child.then(() => { exited = true; });
+  child.all!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  while (!output.includes('✓ start')) {
+    if (exited) throw new Error(output);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return () => output;
+}
+
+describeDocker('runbooks verify --sandbox docker with Ryuk on', () => {
+  it('has the reaper image built by setup', async () => {
+    expect((await docker(['image', 'inspect', image])).exitCode, `${image} missing: bash scripts/images/reaper/build.sh`).toBe(0);
+  });
+
+  it('passes a runbook under a reaper, and leaves neither sandbox nor reaper behind', async () => {
+    const s = scratch();
+    s.copy('content/backup/plain-sql-dump.md');
+    const child = runCli(['verify', '--sandbox', 'docker', '--pg', '15', 'content'], s.dir, s.tmp, RYUK_ON);
+    const result = await child;
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.all).toContain(`Ryuk on (${image})`);
+    expect(await afterReaping(`${hostname()}:${child.pid}`)).toEqual({ sandbox: [], reapers: [] });
+  });
+
+  it('fails a broken runbook and leaves nothing behind', async () => {
+    const s = scratch();
+    const file = s.copy('content/backup/plain-sql-dump.md');
+    mutate(file, 'pg_dump --dbname=appdb --format=plain', 'pg_dump --dbname=appdb --formatt=plain');
+    const child = runCli(['verify', '--sandbox', 'docker', '--pg', '13', 'content'], s.dir, s.tmp, RYUK_ON);
+    const result = await child;
+    expect(result.exitCode).toBe(1);
+    expect(result.all).toMatch(/pg_dump: (error: )?unrecognized option '--formatt=plain'/);
+    expect(await afterReaping(`${hostname()}:${child.pid}`)).toEqual({ sandbox: [], reapers: [] });
+  });
+
+  it('stops on SIGINT and leaves nothing behind', async () => {
+    const s = scratch();
+    s.write('content/slow.md', SLOW(60));
+    const child = runCli(['verify', '--sandbox', 'docker', '--pg', '17', 'content'], s.dir, s.tmp, RYUK_ON);
+    await untilStarted(child);
+    const owner = `${hostname()}:${child.pid}`;
+    const during = { sandbox: await dockerLeftovers({ owner }), reapers: await reapers() };
+    child.kill('SIGINT');
+    expect((await child).exitCode).toBe(130);
+    expect(during.sandbox).toHaveLength(1);
+    expect(during.reapers).toHaveLength(1);
+    expect(await afterReaping(owner)).toEqual({ sandbox: [], reapers: [] });
+  });
+
+  it('is cleaned up by the reaper alone when the harness is killed outright', async () => {
+    const s = scratch();
+    // Two servers: two containers and their private network, all three for Ryuk to remove.
+    s.write('content/slow.md', SLOW(60, 'runbook:\n  servers:\n    old: 13\n'));
+    const child = runCli(['verify', '--sandbox', 'docker', '--pg', '15', 'content'], s.dir, s.tmp, RYUK_ON);
+    await untilStarted(child);
+    const owner = `${hostname()}:${child.pid}`;
+    const before = await dockerLeftovers({ owner });
+    child.kill('SIGKILL');
+    await child.catch(() => undefined);
+    expect(before).toHaveLength(3);
+    // No run of ours follows: whatever disappears now was removed by the reaper.
+    expect(await afterReaping(owner)).toEqual({ sandbox: [], reapers: [] });
+  });
+});
