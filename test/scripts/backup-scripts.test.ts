@@ -343,7 +343,7 @@ describe('check-cronjob', () => {
   });
 });
 
-describe('restore-postgres.sh and verify-restore.sh against a server', () => {
+describe('restore-postgres.sh, verify-restore.sh and test-backup-restore.sh against a server', () => {
   let started: StartedSandbox;
   let shell: ShellSession;
   const sh = async (script: string) => shell.run(script, 60_000);
@@ -417,5 +417,80 @@ describe('restore-postgres.sh and verify-restore.sh against a server', () => {
     const scratchDb = /scratch=(verify_restore_\d+)/.exec(kept.stdout)?.[1];
     expect(scratchDb).toBeDefined();
     expect((await sh(`psql -X -At -c "select count(*) from pg_database where datname = '${scratchDb}'"`)).stdout.trim()).toBe('1');
+  });
+
+  // test-backup-restore.sh: wrappers on PATH play a client older than the server, a restore that
+  // loses rows and a source written to during the backup; everything else is the real thing.
+  const drillDbs = async () => (await sh(`psql -X -At -c "select count(*) from pg_database where datname ~ '^drill_'"`)).stdout.trim();
+  const wrap = (name: string, body: string) => sh(`mkdir -p "$TMPDIR/wrap-${name}" && cat > "$TMPDIR/wrap-${name}/${name}" <<'WRAPPER'
+#!/usr/bin/env bash
+real=$(PATH=\${PATH#*:} command -v ${name})
+${body}
+WRAPPER
+chmod +x "$TMPDIR/wrap-${name}/${name}"`);
+  const drill = (args: string, wrapped = '') => sh(`rm -rf "$TMPDIR/drill" && mkdir -p "$TMPDIR/drill" && `
+    + `${wrapped ? `PATH="$TMPDIR/wrap-${wrapped}:$PATH" ` : ''}test-backup-restore.sh --backup-dir "$TMPDIR/drill" --json "$TMPDIR/drill/report.json" ${args} 2>"$TMPDIR/drill.log"`);
+  const report = async () => JSON.parse((await sh(`cat "$TMPDIR/drill/report.json"`)).stdout) as {
+    status: string; phases: { phase: string; status: string; detail: string }[]; backup: { file: string; bytes: number };
+    differences: string[]; source_changed_during_backup: boolean;
+  };
+  const phases = async () => (await report()).phases.map((p) => `${p.phase} ${p.status}`);
+
+  it('test-backup-restore.sh: four phases pass, the JSON report says so, the backup is kept, no test database is left', async () => {
+    const r = await drill('--jobs 2 appdb');
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^test-backup-restore: status=ok database=appdb file=\S+\/backup_\d{8}_\d{6}\.dump report=\S+\/report\.json seconds=\d+\n$/);
+    expect(await phases()).toEqual(['prerequisites ok', 'backup ok', 'restore ok', 'integrity ok']);
+    const json = await report();
+    expect(json.backup.bytes).toBeGreaterThan(1000);
+    expect(json.differences).toEqual([]);
+    expect(json.source_changed_during_backup).toBe(false);
+    expect(json.phases[3]!.detail).toMatch(/^fingerprints match: 4 tables \(198 rows\)/);
+    expect((await sh(`ls "$TMPDIR/drill" | grep -c '^backup_'`)).stdout.trim()).toBe('1');
+    expect(await drillDbs()).toBe('0');
+  });
+
+  it('test-backup-restore.sh: a pg_dump older than the server stops the drill in its first phase', async () => {
+    await wrap('pg_dump', 'if [[ ${1:-} == --version ]]; then echo "pg_dump (PostgreSQL) 12.22"; exit 0; fi\nexec "$real" "$@"');
+    const r = await drill('appdb', 'pg_dump');
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/status=failed database=appdb phase=prerequisites error="pg_dump is version 12, older than the server \(\d+\): use the client tools of PostgreSQL \d+ or newer/);
+    expect(await phases()).toEqual(['prerequisites failed', 'backup skipped', 'restore skipped', 'integrity skipped']);
+    expect((await sh(`ls "$TMPDIR/drill" | grep -c '^backup_' || true`)).stdout.trim()).toBe('0');
+  });
+
+  it('test-backup-restore.sh: a restore that loses rows fails the integrity phase, naming the table', async () => {
+    await wrap('pg_restore', `"$real" "$@" || exit
+for a in "$@"; do case $a in --dbname=*) db=\${a#*=} ;; esac; done
+[[ -z \${db:-} ]] || psql -X -q -d "$db" -c 'delete from public.tasks where id > 100'`);
+    const r = await drill('appdb', 'pg_restore');
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toContain('public.tasks: 20 rows missing (120 expected, 100 found)\n');
+    expect(r.stdout).toMatch(/status=failed database=appdb phase=integrity error="the restored copy differs from the source: 1 difference"/);
+    const json = await report();
+    expect(json.status).toBe('failed');
+    expect(json.differences).toEqual(['public.tasks: 20 rows missing (120 expected, 100 found)']);
+    expect(await drillDbs()).toBe('0');
+  });
+
+  it('test-backup-restore.sh: a source written to during the backup is inconclusive, not blamed on the backup', async () => {
+    await sh(`createdb busy && psql -X -q -v ON_ERROR_STOP=1 -1 -d busy -f "$RUNBOOK_FIXTURES/app.sql"`);
+    await wrap('pg_dump', `[[ \${1:-} == --version ]] || psql -X -q -d busy -c "update public.agents set display_name = display_name || '!' where id = 1"
+exec "$real" "$@"`);
+    const r = await drill('busy', 'pg_dump');
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/status=inconclusive database=busy phase=integrity error="1 difference, but the source changed while the backup ran/);
+    const json = await report();
+    expect(json.source_changed_during_backup).toBe(true);
+    expect(json.differences).toHaveLength(1);
+    expect(json.differences[0]).toMatch(/^public\.agents: /);
+  });
+
+  it('test-backup-restore.sh: bad usage is exit 2', async () => {
+    for (const args of ['', '--format tar appdb', '--jobs 0 appdb', 'appdb otherdb', '--backup-dir /nonexistent appdb']) {
+      const r = await sh(`test-backup-restore.sh ${args.includes('--backup-dir') ? '' : '--backup-dir "$TMPDIR"'} ${args}`);
+      expect(r.exitCode, args).toBe(2);
+      expect(r.stderr, args).toContain("Try 'test-backup-restore --help'.");
+    }
   });
 });
