@@ -20,6 +20,7 @@ export const catalog = {
   MalformedMeta: { code: 'RB118', hint: 'Quote values that contain spaces: key="value with spaces".' },
   EmptyStep: { code: 'RB119', hint: 'Write the command(s) in the block, or remove the block.' },
   InvalidRegex: { code: 'RB120', hint: 'Write a JavaScript regular expression; escape `/` and backslashes as needed.' },
+  TrailingWhitespace: { code: 'RB121', hint: 'Delete the spaces or tabs at the end of the line (psql pads column headers: the harness compares without them).' },
   UnreadableFile: { code: 'RB130', hint: 'Runbooks must be UTF-8 text Markdown files.' },
   NoPostgres: { code: 'RB200', hint: 'Install PostgreSQL server binaries (Debian: `apt-get install postgresql-15`) or pass --pg-bin DIR.' },
   SandboxStart: { code: 'RB201', hint: 'Read the server log printed above; `runbooks doctor` checks the machine.' },

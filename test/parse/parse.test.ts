@@ -163,6 +163,17 @@ describe('parsing invalid runbooks', () => {
     `);
   });
 
+  it('rejects whitespace at line ends in steps and expected output (never compared, never copied), not in skipped blocks', () => {
+    expect(problems('trailing-whitespace.md')).toMatchInlineSnapshot(`
+      [
+        "test/fixtures/parse/trailing-whitespace.md:6:36: Unexpected whitespace at the end of the line, expected none: comparisons ignore it and copying drops it [RB121]
+        hint: Delete the spaces or tabs at the end of the line (psql pads column headers: the harness compares without them).",
+        "test/fixtures/parse/trailing-whitespace.md:10:3: Unexpected whitespace at the end of the line, expected none: comparisons ignore it and copying drops it [RB121]
+        hint: Delete the spaces or tabs at the end of the line (psql pads column headers: the harness compares without them).",
+      ]
+    `);
+  });
+
   it('rejects conflicting attributes and an unclosed quote', () => {
     expect(problems('conflicts.md')).toMatchInlineSnapshot(`
       [

@@ -93,6 +93,7 @@ export function readBlock(block: RawBlock): { block: Block; diagnostics: Diagnos
     diagnostics.push(diagnostic('ConflictingAttributes', 'Unexpected `skip` on a `run` block, expected one of them', at(block, attrs.get('skip')![0]!)));
   }
 
+  if (isRun || isOutput) checkTrailingWhitespace(block, diagnostics);
   if (isRun) return { block: readStep(block, attrs, diagnostics), diagnostics };
   if (isSkip) {
     const reason = value(block, attrs, 'skip', parseNonEmpty, diagnostics);
@@ -164,6 +165,20 @@ function value<T>(block: RawBlock, attrs: Map<string, MetaToken[]>, key: string,
   if (result.ok) return result.value;
   diagnostics.push(diagnostic('BadValue', `Unexpected ${key}=${JSON.stringify(token.value)}, expected ${result.expected}`, at(block, token)));
   return undefined;
+}
+
+/**
+ * Comparisons ignore whitespace at line ends and the copy button drops it, so
+ * a trailing space in a step or an expected output would make the page's text
+ * differ from what was copied, or promise output that is never checked.
+ */
+function checkTrailingWhitespace(block: RawBlock, diagnostics: Diagnostic[]): void {
+  const lines = block.code.split('\n');
+  const index = lines.findIndex((line) => /[ \t]$/.test(line));
+  if (index < 0) return;
+  const line = lines[index]!;
+  diagnostics.push(diagnostic('TrailingWhitespace', 'Unexpected whitespace at the end of the line, expected none: comparisons ignore it and copying drops it',
+    { file: block.position.file, line: block.position.line + 1 + index, column: line.trimEnd().length + 1 }));
 }
 
 function checkRegex(text: string, position: Position, diagnostics: Diagnostic[]): void {
