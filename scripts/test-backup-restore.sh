@@ -153,16 +153,22 @@ major_of() { sed -n -E 's/^[^0-9]*([0-9]+)(\.[0-9]+)?.*/\1/p' <<<"$1" | head -n 
 field() { sed -n -E "s/.* $1=(\"(([^\"\\\\]|\\\\.)*)\"|([^ ]*)).*/\\2\\4/p" <<<"$2" | sed 's/\\"/"/g'; }
 
 prerequisites() {
-  local t0 tool server_num server_major m createdb size avail
+  local t0 tool facts server_num server_major m createdb user size avail
   t0=$(date -u +%s)
   for tool in pg_dump pg_restore psql gzip; do
     command -v "$tool" >/dev/null || { fail prerequisites "$(since "$t0")" "$tool not found on PATH"; return 1; }
   done
-  if ! server_num=$(psql -X -At -v ON_ERROR_STOP=1 -d "$db" -c 'SHOW server_version_num' 2>"$work/err"); then
+  # One round trip: it is also the connection check.
+  if ! facts=$(psql -X -At -F $'\t' -v ON_ERROR_STOP=1 -d "$db" 2>"$work/err" <<'SQL'
+SELECT current_setting('server_version_num'), current_setting('server_version'),
+       (SELECT rolsuper OR rolcreatedb FROM pg_roles WHERE rolname = current_user),
+       current_user, pg_database_size(current_database())
+SQL
+  ); then
     fail prerequisites "$(since "$t0")" "cannot connect to database $db: $(head -n 1 "$work/err")"
     return 1
   fi
-  server_version=$(psql -X -At -d "$db" -c 'SHOW server_version')
+  IFS=$'\t' read -r server_num server_version createdb user size <<<"$facts"
   server_major=$((server_num / 10000))
   client_version=$(pg_dump --version)
   for tool in pg_dump pg_restore psql; do
@@ -172,12 +178,10 @@ prerequisites() {
       return 1
     fi
   done
-  createdb=$(psql -X -At -d "$db" -c 'SELECT rolsuper OR rolcreatedb FROM pg_roles WHERE rolname = current_user')
   if [[ $createdb != t ]]; then
-    fail prerequisites "$(since "$t0")" "role $(psql -X -At -d "$db" -c 'SELECT current_user') may not create databases: the restore phase needs CREATEDB (or run the drill as another role)"
+    fail prerequisites "$(since "$t0")" "role $user may not create databases: the restore phase needs CREATEDB (or run the drill as another role)"
     return 1
   fi
-  size=$(psql -X -At -d "$db" -v db="$db" <<<'SELECT pg_database_size(:'"'"'db'"'"')')
   avail=$(($(df -Pk -- "$backup_dir" | awk 'NR == 2 { print $4 }') * 1024))
   local detail="server $server_version; $client_version; database $size bytes; $avail bytes free in $backup_dir"
   if ((avail < size)); then detail+="; warning: less free space than the database's size"; fi

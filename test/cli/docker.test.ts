@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { expect, it } from 'vitest';
-import { mutate, runCli, scratch } from '../helpers/cli.ts';
+import { mutate, runCli, scratch, untilPassed } from '../helpers/cli.ts';
 import { describeDocker, dockerLeftovers } from '../helpers/docker.ts';
 
 describeDocker('runbooks verify --sandbox docker', () => {
@@ -31,9 +31,7 @@ describeDocker('runbooks verify --sandbox docker', () => {
     const s = scratch();
     s.write('content/slow.md', '---\ntitle: Slow\n---\n\n```bash run id=start\ncreatedb appdb\n```\n\n```bash run id=slow\nsleep 5\n```\n');
     const child = runCli(['verify', '--sandbox', 'docker', '--pg', '15', 'content'], s.dir, s.tmp);
-    let output = '';
-    child.all!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    while (!output.includes('✓ start')) await new Promise((r) => setTimeout(r, 50));
+    await untilPassed(child, 'start');
     const owner = `${hostname()}:${child.pid}`;
     child.kill('SIGKILL');
     await child.catch(() => undefined);
@@ -47,14 +45,7 @@ describeDocker('runbooks verify --sandbox docker', () => {
     const s = scratch();
     s.write('content/slow.md', '---\ntitle: Slow\n---\n\n```bash run id=start\ncreatedb appdb\n```\n\n```bash run id=slow\nsleep 60\n```\n');
     const child = runCli(['verify', '--sandbox', 'docker', '--pg', '17', 'content'], s.dir, s.tmp);
-    let output = '';
-    let exited = false;
-    void child.then(() => { exited = true; });
-    child.all!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    while (!output.includes('✓ start')) {
-      if (exited) throw new Error(output);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await untilPassed(child, 'start');
     const owner = `${hostname()}:${child.pid}`;
     const during = await dockerLeftovers({ owner });
     child.kill('SIGINT');

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { leftovers, runCli, scratch } from '../helpers/cli.ts';
+import { leftovers, runCli, scratch, untilPassed } from '../helpers/cli.ts';
 import { SANDBOX_PREFIX } from '../../src/harness/sandbox/stale.ts';
 
 /** A deterministic PRNG, so a failing interrupt moment can be replayed (seed printed below). */
@@ -63,9 +63,7 @@ describe('a harness that is killed outright (SIGKILL, a crash)', () => {
     const s = scratch();
     s.write('content/interrupt.md', RUNBOOK);
     const child = runCli(['verify', '--sandbox', 'local', 'content'], s.dir, s.tmp);
-    let output = '';
-    child.all!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    while (!output.includes('✓ second-server')) await new Promise((r) => setTimeout(r, 50));
+    await untilPassed(child, 'second-server');
     child.kill('SIGKILL');
     await child;
     const orphaned = leftovers(s.tmp);

@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { docker } from '../../src/harness/sandbox/docker.ts';
 import { localReaperImage } from '../../src/harness/sandbox/ryuk.ts';
 import { projectPaths } from '../../src/harness/cli/project.ts';
-import { mutate, runCli, scratch } from '../helpers/cli.ts';
+import { mutate, runCli, scratch, untilPassed } from '../helpers/cli.ts';
 import { describeDocker, dockerLeftovers } from '../helpers/docker.ts';
 
 /**
@@ -33,18 +33,6 @@ async function afterReaping(owner: string): Promise<{ sandbox: string[]; reapers
     if ((state.sandbox.length === 0 && state.reapers.length === 0) || Date.now() > deadline) return state;
     await new Promise((r) => setTimeout(r, 250));
   }
-}
-
-async function untilStarted(child: ReturnType<typeof runCli>): Promise<() => string> {
-  let output = '';
-  let exited = false;
-  void child.then(() => { exited = true; });
-  child.all!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  while (!output.includes('✓ start')) {
-    if (exited) throw new Error(output);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return () => output;
 }
 
 describeDocker('runbooks verify --sandbox docker with Ryuk on', () => {
@@ -77,7 +65,7 @@ describeDocker('runbooks verify --sandbox docker with Ryuk on', () => {
     const s = scratch();
     s.write('content/slow.md', SLOW(60));
     const child = runCli(['verify', '--sandbox', 'docker', '--pg', '17', 'content'], s.dir, s.tmp, RYUK_ON);
-    await untilStarted(child);
+    await untilPassed(child, 'start');
     const owner = `${hostname()}:${child.pid}`;
     const during = { sandbox: await dockerLeftovers({ owner }), reapers: await reapers() };
     child.kill('SIGINT');
@@ -92,7 +80,7 @@ describeDocker('runbooks verify --sandbox docker with Ryuk on', () => {
     // Two servers: two containers and their private network, all three for Ryuk to remove.
     s.write('content/slow.md', SLOW(60, 'runbook:\n  servers:\n    old: 13\n'));
     const child = runCli(['verify', '--sandbox', 'docker', '--pg', '15', 'content'], s.dir, s.tmp, RYUK_ON);
-    await untilStarted(child);
+    await untilPassed(child, 'start');
     const owner = `${hostname()}:${child.pid}`;
     const before = await dockerLeftovers({ owner });
     child.kill('SIGKILL');

@@ -65,3 +65,19 @@ export function mutate(path: string, from: string | RegExp, to: string): void {
   if (next === text) throw new Error(`mutation found nothing to replace in ${path}: ${String(from)}`);
   writeFileSync(path, next);
 }
+
+/**
+ * Waits until a running CLI has printed `✓ <stepId>` (the sandbox is up and that step passed), so a test
+ * can interrupt it mid-run; fails with the output so far if the CLI exits first.
+ */
+export async function untilPassed(child: ReturnType<typeof runCli>, stepId: string): Promise<() => string> {
+  let output = '';
+  let exited = false;
+  void child.then(() => { exited = true; });
+  child.all!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  while (!output.includes(`✓ ${stepId}`)) {
+    if (exited) throw new Error(output);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return () => output;
+}

@@ -108,7 +108,7 @@ class StartedContainerSandbox implements StartedSandbox {
       const labels = [`${LABEL}=${this.id}`, `${OWNER_LABEL}=${ownerLabel()}`];
       // Testcontainers' Network cannot be --internal, so ours is created by hand; with Ryuk on it
       // carries the session's label, so that Ryuk removes it with the containers.
-      if (process.env.TESTCONTAINERS_RYUK_DISABLED === 'false') {
+      if ((await chooseReaper(this.scriptsDir)).on) {
         labels.push(`${LABEL_TESTCONTAINERS_SESSION_ID}=${(await getReaper(await getContainerRuntimeClient())).sessionId}`);
       }
       const created = await docker(['network', 'create', '--internal', ...labels.flatMap((l) => ['--label', l]), this.network]);
