@@ -21,6 +21,8 @@ export const catalog = {
   EmptyStep: { code: 'RB119', hint: 'Write the command(s) in the block, or remove the block.' },
   InvalidRegex: { code: 'RB120', hint: 'Write a JavaScript regular expression; escape `/` and backslashes as needed.' },
   TrailingWhitespace: { code: 'RB121', hint: 'Delete the spaces or tabs at the end of the line (psql pads column headers: the harness compares without them).' },
+  ScaffoldingInOperatorStep: { code: 'RB122', hint: 'Readers copy operator steps onto production systems: mark the step `role=drill` (it stages the incident) or `role=proof` (it checks the page), and keep the operator\'s own commands in a step of their own.' },
+  SandboxOnlySetting: { code: 'RB123', hint: 'Use the production form in steps readers copy (no --no-sync, no trust authentication, fsync on), or say why this step needs it with `sandbox-only="<why>"`: the site then shows it as a caution and the downloadable script leaves it out.' },
   UnreadableFile: { code: 'RB130', hint: 'Runbooks must be UTF-8 text Markdown files.' },
   NoPostgres: { code: 'RB200', hint: 'Install PostgreSQL server binaries (Debian: `apt-get install postgresql-15`) or pass --pg-bin DIR.' },
   SandboxStart: { code: 'RB201', hint: 'Read the server log printed above; `runbooks doctor` checks the machine.' },

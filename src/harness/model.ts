@@ -41,6 +41,14 @@ export type ExitExpectation =
   | { kind: 'nonzero' }
   | { kind: 'any' };
 
+/**
+ * `operator`: what a reader runs on their own system during an incident.
+ * `drill`: how the page stages the incident here (faults, sample data, a killed server).
+ * `proof`: how the page checks its own claim (fingerprints, answer keys, counts).
+ * Only operator steps go into the downloadable script.
+ */
+export type StepRole = 'operator' | 'drill' | 'proof';
+
 export interface Step {
   /** Stable id: written as `id=` or derived from the step's ordinal (`step-3`). */
   id: string;
@@ -58,6 +66,10 @@ export interface Step {
   meta: string;
   title?: string;
   hidden: boolean;
+  /** What the step is for: see StepRole. */
+  role: StepRole;
+  /** `sandbox-only="why"`: the step uses a setting that is safe only in a throwaway sandbox; the site shows why. */
+  sandboxOnly?: string;
   exit: ExitExpectation;
   timeoutMs: number;
   /** For SQL steps: the database to connect to (`db=`); default: $PGDATABASE. */

@@ -15,11 +15,18 @@
 
 export type FenceKind = 'step' | 'skip' | 'output' | 'chart' | 'plain';
 
+/** The harness's step roles (src/harness/model.ts StepRole): only operator steps are for a reader's system. */
+export type FenceRole = 'operator' | 'drill' | 'proof';
+
 export interface FenceInfo {
   kind: FenceKind;
   /** Attribute → value (`true` for a bare word); first occurrence wins. */
   attrs: Map<string, string | true>;
   hidden: boolean;
+  /** For steps: `role=`, else `proof` when hidden, `operator` when shown (the harness's rule). */
+  role: FenceRole;
+  /** `sandbox-only="why"`: a setting safe only in a throwaway sandbox. */
+  sandboxOnly?: string;
   /** `skip="reason"` */
   reason?: string;
   id?: string;
@@ -100,7 +107,12 @@ export function classifyFence(lang: string | null | undefined, meta: string | nu
     : attrs.has('output') || lang === 'output' ? 'output'
     : lang === 'chart' ? 'chart'
     : 'plain';
-  const info: FenceInfo = { kind, attrs, hidden: isRun && attrs.get('hidden') === true, exit: text('exit') ?? '0' };
+  const hidden = isRun && attrs.get('hidden') === true;
+  const written = text('role');
+  const role: FenceRole = written === 'operator' || written === 'drill' || written === 'proof' ? written : hidden ? 'proof' : 'operator';
+  const info: FenceInfo = { kind, attrs, hidden, role, exit: text('exit') ?? '0' };
+  const sandboxOnly = isRun ? text('sandbox-only') : undefined;
+  if (sandboxOnly !== undefined) info.sandboxOnly = sandboxOnly;
   if (kind === 'skip' && reason !== undefined) info.reason = reason;
   const id = text('id');
   if (id !== undefined) info.id = id;

@@ -2,12 +2,14 @@
  * "Download this runbook as a script": a page's visible steps as one bash
  * file for an operator. Pure: the page's proof in, the script's text out.
  *
- * Steps appear in page order, byte for byte as on the page; SQL steps are sent
- * to psql exactly as the harness sent them; hidden steps (the harness's own
- * setup and assertions) are left out; blocks that were never run are included
- * commented out, with the reason. After each step the script checks the exit
- * status the page expects (the harness checked the same), so it stops where
- * the page would have been marked failed instead of carrying on.
+ * Operator steps only: drill steps (faults, sample data) and proof steps
+ * (fingerprints) exist to stage and check the page in a sandbox, and on a real
+ * host they would either harm it or fail with "command not found". Steps that
+ * fail on purpose and sandbox-only steps are left out too, each named where it
+ * was. Steps appear in page order, byte for byte as on the page; SQL steps are
+ * sent to psql exactly as the harness sent them; blocks that were never run
+ * are included commented out, with the reason. `set -Eeuo pipefail`: the
+ * script stops at the first failing command, not at the end of a step.
  */
 import type { PageBlock } from './page-blocks.ts';
 import type { PageProof } from './proof/page-proof.ts';
@@ -40,20 +42,6 @@ export function stepScript(block: PageBlock): string {
   return `psql -X -v ON_ERROR_STOP=1${database} <<'${delimiter}'\n${block.code}\n${delimiter}`;
 }
 
-/**
- * The line after a step that checks its exit status against `exit=` (0, 3,
- * 1,2, nonzero, any), or undefined for `any`. A `case`, so the status is read
- * once and lists need no operator precedence.
- */
-export function exitCheck(exit: string, what: string): string | undefined {
-  if (exit === 'any') return undefined;
-  const fail = (expected: string) => `echo "${what}: exit status $rb_status, expected ${expected}" >&2; exit 1`;
-  if (exit === 'nonzero') return `rb_status=$?; case $rb_status in 0) ${fail('non-zero')} ;; esac`;
-  const codes = exit.split(',').map((c) => c.trim()).filter((c) => /^\d+$/.test(c));
-  const expected = codes.length > 0 ? codes : ['0'];
-  return `rb_status=$?; case $rb_status in ${expected.join('|')}) ;; *) ${fail(expected.join(' or '))} ;; esac`;
-}
-
 function comment(text: string): string {
   return text.split('\n').map((line) => (line === '' ? '#' : `# ${line}`)).join('\n');
 }
@@ -70,10 +58,43 @@ function verification(proof: PageProof, context: ScriptContext): string[] {
   return [`NOT VERIFIED${context.draft ? ' (draft build)' : ''}: ${why}.`];
 }
 
+/** Set by the shell itself, or always present in a login session: never asked of the reader. */
+const SHELL_VARIABLES = new Set(['HOME', 'PATH', 'PWD', 'OLDPWD', 'USER', 'RANDOM', 'LINENO', 'SECONDS', 'BASHPID', 'UID', 'EUID',
+  'HOSTNAME', 'IFS', 'PPID', 'BASH_SOURCE', 'FUNCNAME', 'PIPESTATUS', 'REPLY', 'OPTARG', 'OPTIND', 'BASH_REMATCH']);
+
+/**
+ * Variables the operator steps read but never set: the reader must set them
+ * (under `set -u` the script would otherwise stop at the first use). A
+ * reference with a default (`${X:-…}`) is optional.
+ */
+export function requiredVariables(steps: string[]): string[] {
+  const text = steps.join('\n');
+  const assigned = new Set<string>();
+  for (const m of text.matchAll(/(?:^|[\s;&|(])(?:export\s+|local\s+|readonly\s+|declare\s+(?:-\w+\s+)?)?([A-Za-z_]\w*)\+?=/gm)) assigned.add(m[1]!);
+  for (const m of text.matchAll(/\b(?:for|read(?:\s+-\w+)*)\s+([A-Za-z_]\w*)/g)) assigned.add(m[1]!);
+  const used = new Set<string>();
+  for (const m of text.matchAll(/(?<!\\)\$(?:\{([A-Za-z_]\w*)(:?[-=?+])?|([A-Za-z_]\w*))/g)) {
+    const name = m[1] ?? m[3]!;
+    if (m[2] === undefined || m[2].includes('?')) used.add(name);
+  }
+  return [...used].filter((name) => !assigned.has(name) && !SHELL_VARIABLES.has(name)).sort();
+}
+
+/** Why a step of the page is not in the script, or undefined when it is. */
+function leftOut(block: PageBlock): string | undefined {
+  if (block.info.role === 'drill') return 'a drill step: it stages the incident in the sandbox (faults, sample data); not for your system';
+  if (block.info.role === 'proof') return 'a proof step: how the page checks itself (fingerprints, answer keys)';
+  if (block.info.exit !== '0') return `it fails on purpose (exit ${block.info.exit}) to show an error`;
+  if (block.info.sandboxOnly !== undefined) return `SANDBOX ONLY, not for production: ${block.info.sandboxOnly}`;
+  return undefined;
+}
+
 export function runbookScript(proof: PageProof, context: ScriptContext): string {
-  const shown = proof.blocks.filter((b) => (b.info.kind === 'step' && !b.info.hidden) || b.info.kind === 'skip');
-  const hidden = proof.blocks.filter((b) => b.info.kind === 'step' && b.info.hidden).length;
-  const usesBackupDir = shown.some((b) => b.info.kind === 'step' && b.code.includes('BACKUP_DIR'));
+  const steps = proof.blocks.filter((b) => b.info.kind === 'step');
+  const included = steps.filter((b) => leftOut(b) === undefined);
+  const count = (role: string) => steps.filter((b) => b.info.role === role).length;
+  const failing = steps.filter((b) => b.info.role === 'operator' && b.info.exit !== '0').length;
+  const required = requiredVariables(included.map(stepScript));
   const header = [
     '#!/usr/bin/env bash',
     comment([
@@ -81,33 +102,42 @@ export function runbookScript(proof: PageProof, context: ScriptContext): string 
       '',
       `This is the runbook page ${context.url}`,
       `(source ${proof.file}, commit ${context.commit}) as a script:`,
-      'its visible steps in page order, exactly as shown on the page.',
+      `its ${included.length} operator step(s), in page order, exactly as shown on the page.`,
       ...verification(proof, context),
       '',
       'SQL steps are piped to psql -X -v ON_ERROR_STOP=1, as the harness ran them.',
-      `Left out: ${hidden} hidden step(s) the harness used for its own setup and checks`,
-      '(the sample database, assertions); your database takes their place.',
-      'Blocks that were never run appear commented out, with the reason.',
-      'After each step the script checks the exit status the page expects, and stops otherwise.',
+      `Left out: ${count('drill')} drill step(s) (how the page stages the incident: faults, sample data),`,
+      `${count('proof')} proof step(s) (how the page checks itself), ${failing} step(s) that fail on purpose to show an error,`,
+      'and any step marked sandbox-only; each is named where it was. Blocks that were never run appear commented out.',
+      'The script stops at the first command that fails (set -Eeuo pipefail) and names the step.',
       '',
-      'Before running: set PGHOST, PGPORT, PGUSER, PGDATABASE' + (usesBackupDir ? ' and BACKUP_DIR' : '') + ' (the page\'s',
-      '"Your environment" panel writes the export line). Read the page first: it says',
-      'what each step does and what to look for in its output.',
+      `Before running: set ${required.length > 0 ? required.join(', ') : 'nothing beyond'} and the connection (PGHOST, PGPORT, PGUSER, PGDATABASE;`,
+      'the page\'s "Your environment" panel writes the export line). Read the page first: it says',
+      'what each step does, what to look for in its output, and what differs in production.',
     ].join('\n')),
-    'set -o pipefail',
-    ...(usesBackupDir ? [': "${BACKUP_DIR:?set BACKUP_DIR to the backup directory first}"'] : []),
+    'set -Eeuo pipefail',
+    // errexit stops silently; say where, so a reader knows which step to read again.
+    `trap 'echo "stopped: step $rb_step failed with exit status $?" >&2' ERR`,
+    'rb_step="(none yet)"',
+    ...required.map((name) => `: "\${${name}:?set ${name} first (see the page)}"`),
   ];
   const parts = [header.join('\n')];
-  for (const block of shown) {
+  for (const block of proof.blocks) {
     if (block.info.kind === 'skip') {
       parts.push(`${comment(`NOT VERIFIED (page line ${block.line}): ${block.info.reason ?? ''}`)}\n${comment(block.code)}`);
       continue;
     }
+    if (block.info.kind !== 'step' || block.info.hidden) continue;
     // Steps are named by id, as in the report (`step-N` when the page gives none).
     const id = block.info.id ?? `step-${block.stepIndex}`;
+    const why = leftOut(block);
+    if (why !== undefined) {
+      parts.push(comment(`── ${id} (page line ${block.line}) left out: ${why}`)
+        + (block.info.sandboxOnly !== undefined && block.info.role === 'operator' ? `\n${comment(block.code)}` : ''));
+      continue;
+    }
     const label = `── ${id}${block.info.title ? `: ${block.info.title}` : ''} (page line ${block.line})`;
-    const check = exitCheck(block.info.exit, `step ${id}`);
-    parts.push([comment(label), stepScript(block), ...(check ? [check] : [])].join('\n'));
+    parts.push([comment(label), `rb_step=${shellQuote(`${id} (page line ${block.line})`)}`, stepScript(block)].join('\n'));
   }
   return `${parts.join('\n\n')}\n`;
 }

@@ -5,6 +5,15 @@
  * A mutant that fails anywhere else, or for another reason, counts as
  * surviving: a typo in a patch cannot pass for a kill.
  */
+import { MUTANTS as pitr_archive } from './production/pitr-archive.ts';
+import { MUTANTS as archive_command } from './production/archive-command.ts';
+import { MUTANTS as hot_standby } from './production/hot-standby.ts';
+import { MUTANTS as lost_server } from './production/lost-server.ts';
+import { MUTANTS as ransomware } from './production/ransomware.ts';
+import { MUTANTS as upgrade } from './production/upgrade.ts';
+import { MUTANTS as plain_sql } from './production/plain-sql.ts';
+import { MUTANTS as physical_clone } from './production/physical-clone.ts';
+
 export interface Patch {
   /** Exact text in the runbook (must occur, or the mutant is invalid). */
   from: string;
@@ -20,6 +29,11 @@ export interface Mutant {
   step: string;
   /** Text that the failure (the step's output or the harness's message) must show. */
   expect: (string | RegExp)[];
+  /**
+   * Where the mutant runs when the local sandbox (this machine's PostgreSQL)
+   * cannot run the page: a page for newer versions, or one with extra servers.
+   */
+  docker?: { pg: number };
 }
 
 export const MUTANTS: Mutant[] = [
@@ -58,7 +72,8 @@ export const MUTANTS: Mutant[] = [
       {
         // The fault: the archive lost its last 100 bytes in storage.
         from: 'pg_dump --dbname=appdb --format=custom --file="$BACKUP_DIR/appdb.dump"\n',
-        to: 'pg_dump --dbname=appdb --format=custom --file="$BACKUP_DIR/appdb.dump"\nfault truncate "$BACKUP_DIR/appdb.dump" --drop 100\n',
+        // (coreutils truncate, not `fault`: the parser rejects `fault` in an operator step.)
+        to: 'pg_dump --dbname=appdb --format=custom --file="$BACKUP_DIR/appdb.dump"\ntruncate --size=-100 "$BACKUP_DIR/appdb.dump"\n',
       },
       {
         // The mistake: --list only reads the table of contents.
@@ -74,7 +89,8 @@ export const MUTANTS: Mutant[] = [
     file: 'content/backup/compressed-dump.md',
     patches: [{
       from: 'set -o pipefail\npg_dump --dbname=appdb | gzip > "$BACKUP_DIR/appdb.sql.gz"',
-      to: 'fault stop-server\nset +o pipefail\npg_dump --dbname=appdb | gzip > "$BACKUP_DIR/appdb.sql.gz"',
+      // (pg_ctl, not `fault stop-server`: the parser rejects `fault` in an operator step.)
+      to: 'pg_ctl stop --pgdata="$PGDATA" --mode=fast > /dev/null\nset +o pipefail\npg_dump --dbname=appdb | gzip > "$BACKUP_DIR/appdb.sql.gz"',
     }],
     // The dump "succeeds" and gzip -t passes: only the trailer check catches it.
     step: 'check-trailer',
@@ -104,4 +120,13 @@ export const MUTANTS: Mutant[] = [
     step: 'start-recovered',
     expect: ['in recovery: true'],
   },
+  // The production properties of issue 13, one file per page so pages can be mended apart.
+  ...pitr_archive,
+  ...archive_command,
+  ...hot_standby,
+  ...lost_server,
+  ...ransomware,
+  ...upgrade,
+  ...plain_sql,
+  ...physical_clone,
 ];

@@ -8,8 +8,9 @@ import { MUTANTS, type Mutant, type Patch } from './mutants.ts';
  * Self-test by mutation: the runbooks are only proof if a wrong runbook
  * fails. Each mutant (a committed runbook with a mistake patched in, in a
  * scratch copy of the project) is verified with the real CLI on a local
- * cluster; it is killed only if verify fails at the expected step with the
- * expected text.
+ * cluster (in a container when the page needs another version or servers);
+ * it is killed only if verify fails at the expected step with the expected
+ * text.
  */
 
 interface StepReport {
@@ -67,7 +68,8 @@ describe('mutation testing of the runbooks', () => {
       const path = s.copy(mutant.file);
       writeFileSync(path, applyPatches(readFileSync(path, 'utf8'), mutant.patches, mutant.file));
       const started = performance.now();
-      const result = await runCli(['verify', '--sandbox', 'local', '--report', 'mutant-report.json', mutant.file], s.dir, s.tmp);
+      const where = mutant.docker ? ['--sandbox', 'docker', '--pg', String(mutant.docker.pg)] : ['--sandbox', 'local'];
+      const result = await runCli(['verify', ...where, '--report', 'mutant-report.json', mutant.file], s.dir, s.tmp);
       let report;
       try {
         report = JSON.parse(readFileSync(join(s.dir, 'mutant-report.json'), 'utf8'));

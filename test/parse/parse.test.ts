@@ -174,6 +174,25 @@ describe('parsing invalid runbooks', () => {
     `);
   });
 
+  it('rejects scaffolding and sandbox-only settings in operator steps, at the command, and accepts them with a role or a reason', () => {
+    expect(problems('scaffolding.md')).toMatchInlineSnapshot(`
+      [
+        "test/fixtures/parse/scaffolding.md:6:18: Unexpected fault injection (\`fault\`) in an operator step, expected \`role=drill\` on a step that is not for production [RB122]
+        hint: Readers copy operator steps onto production systems: mark the step \`role=drill\` (it stages the incident) or \`role=proof\` (it checks the page), and keep the operator's own commands in a step of their own.",
+        "test/fixtures/parse/scaffolding.md:10:2: Unexpected sample data (\`$RUNBOOK_FIXTURES\`) in an operator step, expected \`role=drill\` on a step that is not for production [RB122]
+        hint: Readers copy operator steps onto production systems: mark the step \`role=drill\` (it stages the incident) or \`role=proof\` (it checks the page), and keep the operator's own commands in a step of their own.",
+        "test/fixtures/parse/scaffolding.md:15:13: Unexpected fingerprint comparison (\`pg-fingerprint\`) in an operator step, expected \`role=proof\` on a step that is not for production [RB122]
+        hint: Readers copy operator steps onto production systems: mark the step \`role=drill\` (it stages the incident) or \`role=proof\` (it checks the page), and keep the operator's own commands in a step of their own.",
+        "test/fixtures/parse/scaffolding.md:19:8: Unexpected sandbox-only setting --no-sync (an OS crash can corrupt the new cluster) in a step readers copy, expected the production form or \`sandbox-only="<why>"\` [RB123]
+        hint: Use the production form in steps readers copy (no --no-sync, no trust authentication, fsync on), or say why this step needs it with \`sandbox-only="<why>"\`: the site then shows it as a caution and the downloadable script leaves it out.",
+        "test/fixtures/parse/scaffolding.md:23:46: Unexpected \`hidden\` on a \`role=operator\` step, expected operator steps to be shown [RB116]
+        hint: A reader can only copy what the page shows: drop \`hidden\`, or make the step \`role=drill\` or \`role=proof\`.",
+        "test/fixtures/parse/scaffolding.md:43:25: Unexpected role="operater", expected \`operator\`, \`drill\` or \`proof\` [RB111]
+        hint: See content/reference/runbook-format.md for the values each attribute takes.",
+      ]
+    `);
+  });
+
   it('rejects conflicting attributes and an unclosed quote', () => {
     expect(problems('conflicts.md')).toMatchInlineSnapshot(`
       [

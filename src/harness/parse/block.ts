@@ -1,8 +1,9 @@
-import type { Diagnostic, ExitExpectation, MatchMode, OutputExpectation, Position, Stream } from '../model.ts';
+import type { Diagnostic, ExitExpectation, MatchMode, OutputExpectation, Position, StepRole, Stream } from '../model.ts';
 import { diagnostic, didYouMean } from '../errors.ts';
 import { tokenizeMeta, type MetaToken } from './meta.ts';
+import { drillScaffolding, proofScaffolding, sandboxOnlySettings, type Finding } from './scaffolding.ts';
 import {
-  parseDuration, parseExit, parseId, parseMatchMode, parseNonEmpty, parseRegex, parseStream, type ValueResult,
+  parseDuration, parseExit, parseId, parseMatchMode, parseNonEmpty, parseRegex, parseRole, parseStream, type ValueResult,
 } from './values.ts';
 
 /** A fenced code block as the parser sees it, before it knows what the block is. */
@@ -16,8 +17,8 @@ export interface RawBlock {
 }
 
 export type Block =
-  | { kind: 'step'; lang: string; id?: string; hidden: boolean; exit: ExitExpectation; timeoutMs?: number;
-      database?: string; title?: string; expectations: OutputExpectation[] }
+  | { kind: 'step'; lang: string; id?: string; hidden: boolean; role: StepRole; sandboxOnly?: string; exit: ExitExpectation;
+      timeoutMs?: number; database?: string; title?: string; expectations: OutputExpectation[] }
   | { kind: 'unverified'; reason: string }
   | { kind: 'output'; forId?: string; mode: MatchMode; stream: Stream }
   | { kind: 'plain' };
@@ -38,7 +39,7 @@ const EXPECTATION_ATTRS: Record<string, { stream: Stream; mode: MatchMode; negat
   'stderr-not-contains': { stream: 'stderr', mode: 'contains', negate: true },
   'stderr-matches': { stream: 'stderr', mode: 'regex', negate: false },
 };
-const STEP_ATTRS = ['run', 'hidden', 'id', 'exit', 'timeout', 'db', ...Object.keys(EXPECTATION_ATTRS)];
+const STEP_ATTRS = ['run', 'hidden', 'id', 'exit', 'timeout', 'db', 'role', 'sandbox-only', ...Object.keys(EXPECTATION_ATTRS)];
 const SKIP_ATTRS = ['skip'];
 const OUTPUT_ATTRS = ['output', 'for', 'match', 'stream'];
 const ALL_OURS = [...STEP_ATTRS, ...SKIP_ATTRS, ...OUTPUT_ATTRS];
@@ -141,17 +142,52 @@ function readStep(block: RawBlock, attrs: Map<string, MetaToken[]>, diagnostics:
   const id = value(block, attrs, 'id', parseId, diagnostics);
   const timeoutMs = value(block, attrs, 'timeout', parseDuration, diagnostics);
   const title = attrs.get('title')?.[0]?.value;
+  const hidden = attrs.has('hidden');
+  const role = readRole(block, attrs, hidden, diagnostics);
+  const sandboxOnly = value(block, attrs, 'sandbox-only', parseNonEmpty, diagnostics);
+  if (role === 'operator') checkOperatorStep(block, sandboxOnly, diagnostics);
   return {
     kind: 'step',
     lang: block.lang,
     ...(id !== undefined ? { id } : {}),
-    hidden: attrs.has('hidden'),
+    hidden,
+    role,
+    ...(sandboxOnly !== undefined ? { sandboxOnly } : {}),
     exit: value(block, attrs, 'exit', parseExit, diagnostics) ?? { kind: 'codes', codes: [0] },
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(database !== undefined ? { database } : {}),
     ...(title !== undefined ? { title } : {}),
     expectations,
   };
+}
+
+/** `hidden` steps are the page's own checks unless they say otherwise; visible ones are the operator's. */
+function readRole(block: RawBlock, attrs: Map<string, MetaToken[]>, hidden: boolean, diagnostics: Diagnostic[]): StepRole {
+  const role = value(block, attrs, 'role', parseRole, diagnostics);
+  if (role === 'operator' && hidden) {
+    diagnostics.push(diagnostic('ConflictingAttributes', 'Unexpected `hidden` on a `role=operator` step, expected operator steps to be shown',
+      at(block, attrs.get('hidden')![0]!), 'A reader can only copy what the page shows: drop `hidden`, or make the step `role=drill` or `role=proof`.'));
+  }
+  return role ?? (hidden ? 'proof' : 'operator');
+}
+
+/** Where a finding is in the file: the step's text starts on the line after its fence. */
+function findingAt(block: RawBlock, finding: Finding): Position {
+  const before = block.code.slice(0, finding.offset).split('\n');
+  return { file: block.position.file, line: block.position.line + before.length, column: before.at(-1)!.length + 1 };
+}
+
+function checkOperatorStep(block: RawBlock, sandboxOnly: string | undefined, diagnostics: Diagnostic[]): void {
+  for (const [findings, role] of [[drillScaffolding(block.code), 'drill'], [proofScaffolding(block.code), 'proof']] as const) {
+    const first = findings[0];
+    if (first) {
+      diagnostics.push(diagnostic('ScaffoldingInOperatorStep', `Unexpected ${first.what} (\`${first.text}\`) in an operator step, expected \`role=${role}\` on a step that is not for production`, findingAt(block, first)));
+    }
+  }
+  const setting = sandboxOnlySettings(block.code)[0];
+  if (setting && sandboxOnly === undefined) {
+    diagnostics.push(diagnostic('SandboxOnlySetting', `Unexpected sandbox-only setting ${setting.what} in a step readers copy, expected the production form or \`sandbox-only="<why>"\``, findingAt(block, setting)));
+  }
 }
 
 function value<T>(block: RawBlock, attrs: Map<string, MetaToken[]>, key: string, parse: (text: string) => ValueResult<T>, diagnostics: Diagnostic[]): T | undefined {

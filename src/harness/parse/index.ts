@@ -48,7 +48,7 @@ export function parseRunbook(text: string, file: string): ParseResult {
         id: block.id ?? `step-${index}`, explicitId: block.id !== undefined, index, position,
         language: STEP_LANGS[raw.lang] ?? 'bash', lang: raw.lang, code: raw.code, meta: raw.meta,
         ...(block.title !== undefined ? { title: block.title } : {}),
-        hidden: block.hidden, exit: block.exit, timeoutMs: block.timeoutMs ?? settings.timeoutMs,
+        hidden: block.hidden, role: block.role, ...(block.sandboxOnly !== undefined ? { sandboxOnly: block.sandboxOnly } : {}), exit: block.exit, timeoutMs: block.timeoutMs ?? settings.timeoutMs,
         ...(block.database !== undefined ? { database: block.database } : {}),
         expectations: block.expectations,
       };

@@ -1,4 +1,4 @@
-import type { ExitExpectation, MatchMode, Stream } from '../model.ts';
+import type { ExitExpectation, MatchMode, StepRole, Stream } from '../model.ts';
 
 /** Parsers for attribute values. Each returns the value, or a message saying what was expected. */
 export type ValueResult<T> = { ok: true; value: T } | { ok: false; expected: string };
@@ -79,4 +79,10 @@ export function parseSizeMiB(text: string): ValueResult<number> {
   const m = /^(\d+)\s*(M|MB|MiB|G|GB|GiB)$/i.exec(text.trim());
   const mib = m ? Number(m[1]) * (/^g/i.test(m[2]!) ? 1024 : 1) : NaN;
   return mib >= 1 && mib <= 4096 ? ok(mib) : bad('a size from 1M to 4G, such as 32M');
+}
+
+const ROLES: StepRole[] = ['operator', 'drill', 'proof'];
+
+export function parseRole(text: string): ValueResult<StepRole> {
+  return (ROLES as string[]).includes(text) ? ok(text as StepRole) : bad('`operator`, `drill` or `proof`');
 }
