@@ -134,6 +134,8 @@ export interface StepOutcome {
   sessionEnded: boolean;
   /** Output past the capture limit was dropped from the middle. */
   truncated: boolean;
+  /** The first command that failed where `set -e` would have stopped the step (even if the step went on to exit 0). */
+  firstFailure?: { status: number; command: string };
 }
 
 export type StepStatus = 'passed' | 'failed' | 'timed-out' | 'not-run';

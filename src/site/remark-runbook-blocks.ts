@@ -22,7 +22,7 @@
 import type { Code, Root, RootContent } from 'mdast';
 import type { Element } from 'hast';
 import type { VFile } from 'vfile';
-import { classifyFence } from './fences.ts';
+import { classifyFence, type FenceInfo } from './fences.ts';
 import type { ProofHandle } from './integration.ts';
 import type { PageBlock } from './page-blocks.ts';
 import type { PageProof } from './proof/page-proof.ts';
@@ -52,21 +52,41 @@ function notVerifiedAside(reason: string): RootContent {
   }, [el('p', {}, [el('strong', {}, ['Not verified:']), ` ${reason}`])]));
 }
 
+const ROLE_NOTES: Record<'drill' | 'proof', [string, string]> = {
+  drill: ['Drill step:', 'it stages the incident in this sandbox (a fault, sample data). Not a step for your system; left out of the downloadable script.'],
+  proof: ['Proof step:', 'how this page checks its own claim (fingerprints, answer keys). Not part of the procedure; left out of the downloadable script.'],
+};
+
+/** What a reader must know before copying: the step is not an operator step, or is safe only in a sandbox. */
+function readerNotes(info: FenceInfo): RootContent[] {
+  const notes: RootContent[] = [];
+  if (info.role !== 'operator') {
+    const [label, text] = ROLE_NOTES[info.role];
+    notes.push(fromHast(el('p', { className: ['rb-role', `rb-role--${info.role}`], dataRbRole: info.role }, [el('strong', {}, [label]), ` ${text}`])));
+  }
+  if (info.sandboxOnly !== undefined) {
+    notes.push(fromHast(el('aside', { className: ['starlight-aside', 'starlight-aside--caution', 'rb-sandbox-only'], ariaLabel: 'Sandbox only' },
+      [el('p', {}, [el('strong', {}, ['Sandbox only, not for production as written:']), ` ${info.sandboxOnly}`])])));
+  }
+  return notes;
+}
+
 /** A step block wrapped with its proof, or with a "not verified" mark. */
-function stepWithProof(proof: PageProof | undefined, block: PageBlock | undefined, node: Code): RootContent {
+function stepWithProof(proof: PageProof | undefined, block: PageBlock | undefined, node: Code, info: FenceInfo): RootContent {
   const step = proof && block?.stepIndex !== undefined ? proof.steps[block.stepIndex - 1] : undefined;
   const properties = {
     className: ['rb-step'], dataRbLine: String(block?.line ?? ''),
-    dataRbStep: step?.id ?? block?.info.id ?? '',
+    dataRbStep: step?.id ?? block?.info.id ?? '', dataRbRole: info.role,
   };
-  if (!proof) return wrap(properties, [node]);
+  const notes = readerNotes(info);
+  if (!proof) return wrap(properties, [...notes, node]);
   const pageProven = proof.status === 'verified' || proof.status === 'failed';
   // Claim nothing unless the text Expressive Code will render is the text that ran.
   if (!pageProven || !step || step.code !== node.value) {
-    return wrap({ ...properties, dataRbStatus: 'unverified' }, [fromHast(unverifiedMark(proof, !pageProven)), node]);
+    return wrap({ ...properties, dataRbStatus: 'unverified' }, [...notes, fromHast(unverifiedMark(proof, !pageProven)), node]);
   }
   const panel = outputPanel(step);
-  return wrap({ ...properties, dataRbStatus: step.status }, [fromHast(stepMark(step)), node, ...(panel ? [fromHast(panel)] : [])]);
+  return wrap({ ...properties, dataRbStatus: step.status }, [...notes, fromHast(stepMark(step)), node, ...(panel ? [fromHast(panel)] : [])]);
 }
 
 export default function remarkRunbookBlocks(handle: ProofHandle = {}) {
@@ -85,7 +105,7 @@ export default function remarkRunbookBlocks(handle: ProofHandle = {}) {
         if (info.kind === 'step' && info.hidden) {
           parent.children.splice(index--, 1);
         } else if (info.kind === 'step') {
-          parent.children[index] = stepWithProof(proof, block, node);
+          parent.children[index] = stepWithProof(proof, block, node, info);
         } else if (info.kind === 'chart') {
           const where = `${file.path}:${block?.line ?? node.position?.start.line ?? '?'}`;
           parent.children[index] = fromHast(chartFigure(chartSpec(info.attrs, node.value, where), proof, where));

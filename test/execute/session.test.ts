@@ -38,6 +38,21 @@ describe('a shell session', () => {
     expect((await shell.run('set -o | grep pipefail', 5_000)).stdout).toMatch(/pipefail\s+on/);
   });
 
+  it('records the first command that failed where set -e would stop, also when the step ends with status 0', async () => {
+    const { shell } = await session();
+    await shell.run('check() { false; echo "carried on"; }', 5_000);
+    expect((await shell.run('echo a\nrb-no-such-command --nope 2>/dev/null\necho b', 5_000)).firstFailure).toEqual({ status: 127, command: 'rb-no-such-command --nope 2> /dev/null' });
+    expect((await shell.run('check', 5_000)).firstFailure).toEqual({ status: 1, command: 'false' });
+    expect((await shell.run('x=$(exit 4); true', 5_000)).firstFailure).toEqual({ status: 4, command: 'x=$(exit 4)' });
+    // Where set -e does not stop, neither does the record: conditions, && lists, negation, || fallbacks.
+    const quiet = await shell.run('if false; then :; fi; false && echo no; ! true; grep -q x /dev/null || true; while false; do :; done', 5_000);
+    expect(quiet).toMatchObject({ exitCode: 0 });
+    expect(quiet.firstFailure).toBeUndefined();
+    // A record, not an exit: the session goes on, and each step starts with a clean record.
+    expect(await shell.run('echo next', 5_000)).toMatchObject({ exitCode: 0, stdout: 'next\n' });
+    expect((await shell.run('echo next', 5_000)).firstFailure).toBeUndefined();
+  });
+
   it('gives steps /dev/null as stdin, so a command waiting for input cannot eat the next step', async () => {
     const { shell } = await session();
     const read = await shell.run('cat; echo "read done"', 5_000);

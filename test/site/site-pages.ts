@@ -21,7 +21,8 @@ export interface PageCase {
   /** verified: every run matches the page and passed; no-steps: nothing to prove, nothing skipped. */
   expected: 'verified' | 'failed' | 'unverified' | 'no-steps';
   runs: RunbookReport[];
-  steps: { line: number; code: string; hidden: boolean; language: 'bash' | 'sql' }[];
+  /** `inScript`: an operator step expected to succeed and safe outside a sandbox, the only kind the downloadable script holds. */
+  steps: { line: number; code: string; hidden: boolean; inScript: boolean; language: 'bash' | 'sql' }[];
   unverified: { line: number; code: string; reason: string }[];
   /** Every fenced block in page order, with the text a reader copies. */
   /** Charts (```chart) are drawn from a step's output, not shown as code: `hidden`, no copy button. */
@@ -59,7 +60,10 @@ export function loadPages(report: Report): PageCase[] {
     const source = readFileSync(path.join(ROOT, file), 'utf8');
     const { runbook } = parseRunbook(source, file);
     if (!runbook) throw new Error(`${file} does not parse: run \`npm run runbooks -- list ${file}\``);
-    const steps = runbook.steps.map((s) => ({ line: s.position.line, code: s.code, hidden: s.hidden, language: s.language }));
+    const steps = runbook.steps.map((s) => ({
+      line: s.position.line, code: s.code, hidden: s.hidden, language: s.language,
+      inScript: s.role === 'operator' && s.sandboxOnly === undefined && s.exit.kind === 'codes' && s.exit.codes.join() === '0',
+    }));
     const unverified = runbook.unverified.map((u) => ({ line: u.position.line, code: u.code, reason: u.reason }));
     const blocks = fences(source).map((node) => {
       const line = node.position!.start.line;

@@ -14,6 +14,12 @@ import { StreamCapture } from './capture.ts';
  * and is followed by an end marker on stdout and on stderr carrying its exit
  * status. The marker holds a random nonce that step output cannot guess.
  */
+/** `"<status> <command>"` as the ERR trap recorded it. */
+function parseFailure(text: string): { status: number; command: string } | undefined {
+  const m = /^(\d+) ([\s\S]*)$/.exec(text);
+  return m ? { status: Number(m[1]), command: m[2]! } : undefined;
+}
+
 export class ShellSession {
   private readonly child: ResultPromise;
   private readonly nonce = randomBytes(8).toString('hex');
@@ -70,8 +76,13 @@ export class ShellSession {
     if (this.exited) return this.ended(started, { text: '', truncated: false }, { text: '', truncated: false });
 
     const encoded = Buffer.from(script, 'utf8').toString('base64');
-    const line = `__rb_step=$(printf %s '${encoded}' | base64 -d); { eval "$__rb_step"; } </dev/null; `
-      + `__rb_status=$?; printf '%s%s\\n' '${outMarker}' "$__rb_status"; printf '%s\\n' '${errMarker}' >&2\n`;
+    // The ERR trap (with errtrace, for functions) fires exactly where `set -e`
+    // would stop: it records the first command that failed while the step
+    // carried on, which the downloadable script (set -e) would not survive.
+    const line = `__rb_step=$(printf %s '${encoded}' | base64 -d); __rb_err=; `
+      + `trap '__rb_s=$?; [ -n "$__rb_err" ] || __rb_err="$__rb_s $BASH_COMMAND"' ERR; set -E; { eval "$__rb_step"; } </dev/null; `
+      + `__rb_status=$?; set +E; trap - ERR; `
+      + `printf '%s%s %s\\n' '${outMarker}' "$__rb_status" "$(printf %s "$__rb_err" | base64 -w0)"; printf '%s\\n' '${errMarker}' >&2\n`;
     this.child.stdin!.write(line);
 
     let timedOut = false;
@@ -93,9 +104,12 @@ export class ShellSession {
       this.waiter = undefined;
     }
     if (stdout && stderr) {
-      const status = Number.parseInt(stdout.statusText, 10);
+      const [statusText = '', failedText = ''] = stdout.statusText.split(' ');
+      const status = Number.parseInt(statusText, 10);
+      const firstFailure = parseFailure(Buffer.from(failedText, 'base64').toString('utf8'));
       return {
         exitCode: Number.isNaN(status) ? null : status, stdout: stdout.piece.text, stderr: stderr.piece.text,
+        ...(firstFailure ? { firstFailure } : {}),
         durationMs: performance.now() - started, timedOut: false, sessionEnded: false,
         truncated: stdout.piece.truncated || stderr.piece.truncated,
       };

@@ -66,6 +66,15 @@ export function verifyStep(step: Step, outcome: StepOutcome): Failure[] {
   if (outcome.exitCode === null || !exitMatches(step.exit, outcome.exitCode)) {
     failures.push({ expected: describeExit(step.exit), actual: `exit status ${outcome.exitCode ?? 'unknown'}`, position: where });
   }
+  const failed = outcome.firstFailure;
+  if (step.role === 'operator' && step.exit.kind === 'codes' && step.exit.codes.join() === '0' && outcome.exitCode === 0 && failed) {
+    // The page's script runs with set -e: it would stop where this step carried on.
+    failures.push({
+      expected: 'every command to succeed (a failure the step carries past would stop the downloadable script, which runs with set -e)',
+      actual: `\`${failed.command}\` exited ${failed.status} and the step went on; end it with \`|| true\` if that is intended, or make the step role=proof`,
+      position: where,
+    });
+  }
   for (const expectation of step.expectations) {
     const actual = textOf(outcome, expectation);
     if (matches(expectation, actual) === expectation.negate) {
