@@ -30,7 +30,7 @@ export const MUTANTS: Mutant[] = [
     file: FILE,
     patches: [{
       // The stall ends and the primary shuts down cleanly: it sends all its WAL first.
-      from: 'kill -KILL "$walsender"\nfault kill-server > /dev/null',
+      from: 'crash_server "$PGDATA" "$walsender"',
       to: 'kill -CONT "$walsender"\nfault stop-server > /dev/null',
     }],
     step: 'standby-behind',
