@@ -19,16 +19,16 @@ export const MUTANTS: Mutant[] = [
       },
     ],
     step: 'archive-untouched',
-    expect: ['archiver processes on the copy: 1', /^added: 00000001[0-9A-F]{16}$/m, '1 difference'],
+    expect: ['archive_mode on the copy: on', /^added: 00000001[0-9A-F]{16}$/m, '1 difference'],
   },
   {
     // The same hazard with pgBackRest: without --archive-mode=off the restored
     // copy keeps archive_command = '... --stanza=main archive-push %p' and,
     // once promoted, runs it against the production stanza. (In this sandbox
     // the copy's directory differs from pg1-path, so archive-push refuses
-    // with [032] and the repository stays unchanged: the copy's running
-    // archiver is what the proof catches. On another host with the same
-    // paths, the push would succeed.)
+    // with [032] and the repository stays unchanged: the copy's archive_mode
+    // and the files left waiting in its archive_status are what the proof
+    // catches. On another host with the same paths, the push would succeed.)
     name: 'a pgBackRest test restore without --archive-mode=off',
     file: 'content/backup/pgbackrest.md',
     patches: [
@@ -42,6 +42,6 @@ export const MUTANTS: Mutant[] = [
       },
     ],
     step: 'repo-archive-untouched',
-    expect: ['archiver processes on the copy: 1'],
+    expect: ['archive_mode on the copy: on', /^files waiting to be archived on the copy: [1-9]\d*$/m],
   },
 ];
