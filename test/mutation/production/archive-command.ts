@@ -24,6 +24,8 @@ export const MUTANTS: Mutant[] = [
     patches: [
       { from: `-c "ALTER SYSTEM SET archive_command = ''"`, to: `-c "ALTER SYSTEM SET archive_command = 'test ! -f $ARCHIVE/%f && cp %p $ARCHIVE/%f'"` },
       { from: `-c "ALTER SYSTEM SET archive_library = 'basic_archive'" \\\n`, to: '' },
+      // The page's own expected output, edited along: the mutant must fail for its behaviour, not for a line of text.
+      { from: 'archive_library = basic_archive\narchive_mode = on\n', to: 'archive_library =\narchive_mode = on\n' },
     ],
     step: 'archived-after-crash',
     expect: [/was not archived in 10 s/],
