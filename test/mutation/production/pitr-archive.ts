@@ -22,4 +22,11 @@ export const MUTANTS: Mutant[] = [
     step: 'archive-untouched',
     expect: ['added: 00000002.history'],
   },
+  {
+    name: 'recovery-target trials started with the production archive settings (archive_mode = off left out)',
+    file: 'content/pitr/recovery-targets.md',
+    patches: [{ from: `    echo "archive_mode = 'off'"\n`, to: '' }],
+    step: 'trials-left-archive-alone',
+    expect: ['added: 00000002.history'],
+  },
 ];
