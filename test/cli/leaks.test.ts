@@ -21,7 +21,7 @@ const RUNBOOK = [
   '---', 'title: Interrupt me', 'runbook:', '  small-disk: 4M', '---', '',
   '```bash run id=seed', 'createdb appdb && psql -X -q -d appdb -c "create table t as select generate_series(1, 50000) i"', '```', '',
   '```bash run id=dump', 'pg_dump -Fc -f "$BACKUP_DIR/appdb.dump" appdb', '```', '',
-  '```bash run id=second-server', 'initdb -D "$SANDBOX_DIR/second" -U postgres -A trust --no-sync > /dev/null',
+  '```bash run id=second-server role=drill', 'initdb -D "$SANDBOX_DIR/second" -U postgres -A trust --no-sync > /dev/null',
   `pg_ctl -D "$SANDBOX_DIR/second" -l "$SANDBOX_DIR/second.log" -o "-p 5433 -c listen_addresses='' -c unix_socket_directories='$PGHOST'" -w start`, '```', '',
   '```bash run id=slow', 'nohup sleep 300 > /dev/null 2>&1 & sleep 5', '```', '',
 ].join('\n');

@@ -151,7 +151,7 @@ const DRILL = `---
 title: Server faults
 ---
 
-\`\`\`bash run id=kill
+\`\`\`bash run id=kill role=drill
 psql -X -q -c 'create table t (id int); insert into t values (1)'
 fault kill-server
 \`\`\`
@@ -175,7 +175,7 @@ psql -X -At -c 'select count(*) from t'
 1
 \`\`\`
 
-\`\`\`bash run id=stop
+\`\`\`bash run id=stop role=drill
 fault stop-server
 \`\`\`
 
@@ -183,11 +183,11 @@ fault stop-server
 fault: stopped the server of $PGDATA (pg_ctl stop -m fast)
 \`\`\`
 
-\`\`\`bash run id=stop-again exit=1 stderr-contains="fault: pg_ctl stop failed for"
+\`\`\`bash run id=stop-again role=drill exit=1 stderr-contains="fault: pg_ctl stop failed for"
 fault stop-server
 \`\`\`
 
-\`\`\`bash run id=no-pid exit=1 stderr-contains="postmaster.pid not found: is the server running?"
+\`\`\`bash run id=no-pid role=drill exit=1 stderr-contains="postmaster.pid not found: is the server running?"
 fault kill-server
 \`\`\`
 `;
