@@ -6,12 +6,13 @@ import { cpSync, mkdtempSync, rmSync, statSync, appendFileSync, mkdirSync } from
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { projectPaths } from '../src/harness/cli/project.ts';
-import { loadAll } from '../src/harness/cli/collect.ts';
+import { projectPaths } from '../src/harness/files/project.ts';
+import { loadAll } from '../src/harness/files/collect.ts';
 import { findPostgres } from '../src/harness/sandbox/postgres-binaries.ts';
 import { LocalClusterSandbox } from '../src/harness/sandbox/local-cluster.ts';
 import { ContainerSandbox } from '../src/harness/sandbox/container.ts';
 import { dockerEngine } from '../src/harness/sandbox/docker.ts';
+import { sandboxSettings } from '../src/harness/sandbox/settings.ts';
 import { planRunbook } from '../src/harness/plan/index.ts';
 import { executePlan } from '../src/harness/execute/index.ts';
 
@@ -29,7 +30,8 @@ async function timed(fn) {
 }
 
 const install = await findPostgres({ path: process.env.PATH ?? '' });
-const engine = await dockerEngine();
+const settings = sandboxSettings(process.env);
+const engine = await dockerEngine(settings.docker);
 say(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${install.version} (local), Docker ${engine.ok ? engine.version : `none (${engine.reason})`}`);
 
 // 1. Harness overhead: the same steps, once through the harness's persistent
@@ -37,7 +39,7 @@ say(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 
 const runbooks = loadAll(['content'], root).results.map((r) => r.runbook)
   .filter((r) => r && r.steps.length > 0 && r.settings.servers.length === 0 && r.settings.smallDiskMiB === undefined
     && (r.settings.versions.min ?? 0) <= install.major && (r.settings.versions.max ?? 99) >= install.major);
-const local = new LocalClusterSandbox({ install, scriptsDir: scripts });
+const local = new LocalClusterSandbox({ install, scriptsDir: scripts, settings });
 const harnessMs = [];
 const bashMs = [];
 for (let round = 0; round < ROUNDS; round++) {
@@ -75,10 +77,10 @@ const fresh = async (sandbox, n) => {
 };
 await (await local.start()).stop(); // the template is made once, outside the measurement
 const prepared = await fresh(local, 7);
-const initdb = await fresh(new LocalClusterSandbox({ install, scriptsDir: scripts, prepared: false }), 7);
+const initdb = await fresh(new LocalClusterSandbox({ install, scriptsDir: scripts, prepared: false, settings }), 7);
 say(`fresh local sandbox: ${secs(prepared)} from a prepared copy vs ${secs(initdb)} with initdb (median of 7; target ≤ 0.3 s)`);
 if (engine.ok) {
-  const container = await fresh(new ContainerSandbox({ major: 17, scriptsDir: scripts }), 5);
+  const container = await fresh(new ContainerSandbox({ major: 17, scriptsDir: scripts, settings }), 5);
   say(`fresh container sandbox (PostgreSQL 17): ${secs(container)} (median of 5; target ≤ 1.5 s)`);
 }
 

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { projectPaths } from '../src/harness/cli/project.ts';
+import { projectPaths } from '../src/harness/files/project.ts';
 
 const { root, scripts } = projectPaths();
 const args = process.argv.slice(2);

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { loadAll, markdownFiles } from '../src/harness/cli/collect.ts';
+import { loadAll, markdownFiles } from '../src/harness/files/collect.ts';
 import { findPostgres } from '../src/harness/sandbox/postgres-binaries.ts';
 import { LocalClusterSandbox } from '../src/harness/sandbox/local-cluster.ts';
+import { sandboxSettings } from '../src/harness/sandbox/settings.ts';
 import { runRunbook } from '../src/harness/run.ts';
-import { projectPaths } from '../src/harness/cli/project.ts';
+import { projectPaths } from '../src/harness/files/project.ts';
 import { failureDetail } from '../src/harness/report/console.ts';
 import { planMatrix } from '../src/harness/plan/matrix.ts';
 import type { Runbook } from '../src/harness/model.ts';
@@ -40,7 +41,7 @@ describe('the runbooks in content/', () => {
 
   for (const { runbook } of entries) {
     it(`${runbook.file} passes every step on a fresh local cluster (PostgreSQL ${install.major})`, async () => {
-      const sandbox = new LocalClusterSandbox({ install, scriptsDir: projectPaths().scripts });
+      const sandbox = new LocalClusterSandbox({ install, scriptsDir: projectPaths().scripts, settings: sandboxSettings(process.env) });
       const result = await runRunbook(runbook, sandbox, { major: install.major });
       if (result.status === 'skipped') {
         // Only an extra server of a version not installed here may stop a runbook, and it says so.

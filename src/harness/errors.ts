@@ -3,7 +3,8 @@ import type { Diagnostic, Position } from './model.ts';
 /**
  * One catalog for everything the harness can complain about. Codes are stable:
  * tests, docs and users refer to them. RB1xx are problems in a runbook's text,
- * RB2xx problems with the machine or the sandbox, RB3xx problems with how the CLI was called.
+ * RB2xx problems with the machine or the sandbox, RB3xx problems with how the CLI was called
+ * or with the files it was given.
  */
 export const catalog = {
   FrontmatterSyntax: { code: 'RB100', hint: 'Fix the YAML between the two `---` lines at the top of the file.' },
@@ -31,9 +32,11 @@ export const catalog = {
   NoDocker: { code: 'RB204', hint: 'Start a Docker engine (Debian: `apt-get install docker.io`, then `dockerd`), or use `--sandbox local`.' },
   NoImage: { code: 'RB205', hint: 'Build the images with `bash scripts/images/build.sh` (as root), or `docker pull postgres:N` where a registry is reachable.' },
   Unavailable: { code: 'RB206', hint: 'The runbook needs something this sandbox cannot provide (another PostgreSQL version, a small filesystem without root); use `--sandbox docker`.' },
+  SandboxCleanup: { code: 'RB207', hint: 'A process a step started outlived the sandbox (stuck in the kernel, or escaped its process group): find it with `ps -ef`, kill it, and report the runbook.' },
   Interrupted: { code: 'RB210', hint: 'The run was interrupted; the sandbox was removed.' },
   Usage: { code: 'RB300', hint: 'Run `runbooks --help` for the commands and options.' },
   NoRunbooks: { code: 'RB301', hint: 'Runbooks are Markdown files under content/ with `run` code blocks.' },
+  ReportVersion: { code: 'RB302', hint: 'The report was written by another version of the harness: run `npm run verify` again.' },
 } as const;
 
 export type CatalogName = keyof typeof catalog;

@@ -1,17 +1,16 @@
 /**
  * How the site reads a fenced block's info string. Pure.
  *
- * The site deliberately does not import the harness's parser (STYLE.md: the
- * site imports model types only), so this file repeats the two rules it needs,
- * in the harness's words (src/harness/parse/meta.ts and block.ts):
- *   - attributes are `key`, `key=value`, `key="quoted value"`, and Expressive
- *     Code marks (`{2}`, `"text"`, `/re/`) that have no key; quoting matters:
- *     `title="run hidden things"` must not make a block hidden;
- *   - a block is a step when it says `run`, unverified when it says `skip=`
- *     instead, expected output when it says `output`.
+ * The attributes come from the harness's own tokenizer (src/harness/parse/meta.ts,
+ * a pure module): `key`, `key=value`, `key="quoted value"`, and Expressive Code
+ * marks (`{2}`, `"text"`, `/re/`) that have no key; quoting matters:
+ * `title="run hidden things"` must not make a block hidden. What the site needs
+ * beyond that is its view of a block: a step when it says `run`, unverified
+ * when it says `skip=` instead, expected output when it says `output`.
  * The build then proves the two readings agree: every step the site finds must
  * be the step the report says ran, same order, same text (proof/page-proof.ts).
  */
+import { tokenizeMeta } from '../harness/parse/meta.ts';
 
 export type FenceKind = 'step' | 'skip' | 'output' | 'chart' | 'plain';
 
@@ -37,58 +36,17 @@ export interface FenceInfo {
   exit: string;
 }
 
-/** Closing delimiter for each opening one, as in the harness and Expressive Code. */
-const CLOSERS: Record<string, string> = { '"': '"', "'": "'", '{': '}', '/': '/' };
-
-/** Languages whose steps the harness runs, and how (shell input or SQL on psql's stdin). */
-export const STEP_LANGUAGES: Record<string, 'bash' | 'sql'> = { bash: 'bash', sh: 'bash', shell: 'bash', sql: 'sql' };
-
 /**
- * Splits a fence's meta into attributes.
+ * Splits a fence's meta into attributes, with the harness's tokenizer.
  * @returns undefined when a quote or brace is unclosed (the harness rejects
  *   such a page, so the site leaves the block alone).
  */
-export function parseMeta(meta: string): Map<string, string | true> | undefined {
+function parseMeta(meta: string): Map<string, string | true> | undefined {
+  const { tokens, unclosedAt } = tokenizeMeta(meta);
+  if (unclosedAt !== undefined) return undefined;
   const attrs = new Map<string, string | true>();
-  let i = 0;
-  const readDelimited = (start: number): number => {
-    const open = meta[start]!;
-    const close = CLOSERS[open];
-    for (let j = start + 1; j < meta.length; j++) {
-      if (meta[j] === '\\' && open !== '{') { j++; continue; }
-      if (meta[j] === close) return j + 1;
-    }
-    return -1;
-  };
-  const unquote = (raw: string): string =>
-    (raw[0] === '"' || raw[0] === "'") && raw.length >= 2 ? raw.slice(1, -1).replace(/\\(["'\\])/g, '$1') : raw;
-  const wordEnd = (from: number): number => {
-    const k = meta.slice(from).search(/\s/);
-    return k < 0 ? meta.length : from + k;
-  };
-
-  while (i < meta.length) {
-    if (/\s/.test(meta[i]!)) { i++; continue; }
-    if (meta[i]! in CLOSERS) {
-      const end = readDelimited(i);
-      if (end < 0) return undefined;
-      i = end;
-      continue;
-    }
-    const word = /^[A-Za-z_][\w-]*/.exec(meta.slice(i));
-    if (!word) { i = wordEnd(i); continue; }
-    const key = word[0];
-    i += key.length;
-    if (meta[i] !== '=') {
-      if (!attrs.has(key)) attrs.set(key, true);
-      continue;
-    }
-    i++;
-    const start = i;
-    const end = i < meta.length && meta[i]! in CLOSERS ? readDelimited(i) : wordEnd(i);
-    if (end < 0) return undefined;
-    if (!attrs.has(key)) attrs.set(key, unquote(meta.slice(start, end)));
-    i = end;
+  for (const { key, value } of tokens) {
+    if (key !== undefined && !attrs.has(key)) attrs.set(key, value ?? true);
   }
   return attrs;
 }

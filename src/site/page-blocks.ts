@@ -1,15 +1,13 @@
 /**
  * A page's fenced blocks, in document order. Pure: Markdown text in, blocks out.
  *
- * Parsed with the same remark-parse + frontmatter setup as the harness, over the
- * whole file (frontmatter included), so line numbers are the file's and the
- * n-th `run` block here is the harness's step n.
+ * Parsed by the harness's own Markdown set-up (src/harness/parse/markdown.ts),
+ * over the whole file (frontmatter included), so line numbers are the file's
+ * and the n-th `run` block here is the harness's step n.
  */
-import { unified } from 'unified';
-import remarkParse from 'remark-parse';
-import remarkFrontmatter from 'remark-frontmatter';
-import type { Code, Root } from 'mdast';
-import { classifyFence, STEP_LANGUAGES, type FenceInfo } from './fences.ts';
+import { codeNodes, parseMarkdown } from '../harness/parse/markdown.ts';
+import { STEP_LANGS } from '../harness/parse/meta.ts';
+import { classifyFence, type FenceInfo } from './fences.ts';
 
 export interface PageBlock {
   info: FenceInfo;
@@ -24,10 +22,8 @@ export interface PageBlock {
   language?: 'bash' | 'sql';
 }
 
-const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']);
-
 export function readPageBlocks(source: string): PageBlock[] {
-  const tree = processor.parse(source) as Root;
+  const tree = parseMarkdown(source);
   const blocks: PageBlock[] = [];
   let steps = 0;
   for (const node of codeNodes(tree)) {
@@ -36,7 +32,7 @@ export function readPageBlocks(source: string): PageBlock[] {
     const block: PageBlock = { info, lang, code: node.value, line: node.position?.start.line ?? 0 };
     if (info.kind === 'step') {
       block.stepIndex = ++steps;
-      block.language = STEP_LANGUAGES[lang] ?? 'bash';
+      block.language = STEP_LANGS[lang] ?? 'bash';
     }
     blocks.push(block);
   }
@@ -46,9 +42,4 @@ export function readPageBlocks(source: string): PageBlock[] {
 /** Whether the page has anything the harness runs. */
 export function hasSteps(blocks: PageBlock[]): boolean {
   return blocks.some((b) => b.info.kind === 'step');
-}
-
-function* codeNodes(node: { type: string; children?: unknown[] }): Generator<Code> {
-  if (node.type === 'code') yield node as Code;
-  for (const child of (node.children ?? []) as { type: string; children?: unknown[] }[]) yield* codeNodes(child);
 }

@@ -14,6 +14,7 @@
 import type { PageBlock } from './page-blocks.ts';
 import type { PageProof } from './proof/page-proof.ts';
 import { formatDate, listVersions, runDates } from './proof/format.ts';
+import { psqlScript, shellQuote } from '../harness/text/index.ts';
 
 export interface ScriptContext {
   title: string;
@@ -23,23 +24,13 @@ export interface ScriptContext {
   draft: boolean;
 }
 
-/** A here-document delimiter that does not occur in the text (the harness's rule). */
-function delimiterFor(text: string): string {
-  let delimiter = 'SQL';
-  for (let n = 1; text.split('\n').some((line) => line === delimiter); n++) delimiter = `SQL_${n}`;
-  return delimiter;
-}
-
-function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-/** The text the harness sends to the shell for a step (src/harness/plan: scriptFor). */
+/**
+ * The text the harness sends to the shell for a step, by the harness's own
+ * rule (src/harness/plan: scriptFor). Computed from the page, not taken from
+ * the report's `executed`, so a page without a report still gets its script.
+ */
 export function stepScript(block: PageBlock): string {
-  if (block.language !== 'sql') return block.code;
-  const database = block.info.database !== undefined ? ` -d ${shellQuote(block.info.database)}` : '';
-  const delimiter = delimiterFor(block.code);
-  return `psql -X -v ON_ERROR_STOP=1${database} <<'${delimiter}'\n${block.code}\n${delimiter}`;
+  return block.language === 'sql' ? psqlScript(block.code, block.info.database) : block.code;
 }
 
 function comment(text: string): string {

@@ -10,6 +10,7 @@
  *   RUNBOOKS_COMMIT   the commit to print (default: `git rev-parse --short HEAD`)
  */
 import path from 'node:path';
+import { DEFAULT_REPORT_PATH } from '../harness/report/format.ts';
 
 export interface SiteSettings {
   root: string;
@@ -30,7 +31,7 @@ export function contentDirFrom(env: Env, root: string): string {
 }
 
 export function reportPathFrom(env: Env, root: string): string {
-  return path.resolve(root, env.RUNBOOKS_REPORT || 'reports/verification.json');
+  return path.resolve(root, env.RUNBOOKS_REPORT || DEFAULT_REPORT_PATH);
 }
 
 /** `astro dev` previews drafts by default; a build is strict unless asked. */

@@ -6,12 +6,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Report } from '../harness/report/format.ts';
+import { REPORT_VERSION, type Report } from '../harness/report/format.ts';
+import { HarnessError } from '../harness/errors.ts';
 import type { PageSource } from './proof/check.ts';
 import { pageProof, sha256, type PageProof } from './proof/page-proof.ts';
 import { pageKey, type SiteSettings } from './settings.ts';
 
-const REPORT_VERSION = 1;
 const reportCache = new Map<string, { stamp: string; report: Report | undefined }>();
 
 /**
@@ -27,7 +27,7 @@ export function readReport(reportPath: string): Report | undefined {
   if (cached?.stamp === stamp) return cached.report;
   const report = JSON.parse(readFileSync(reportPath, 'utf8')) as Report;
   if (report.version !== REPORT_VERSION || !Array.isArray(report.runbooks)) {
-    throw new Error(`${reportPath}: unexpected report version ${String(report.version)}, expected ${REPORT_VERSION}; run \`npm run verify\` again`);
+    throw new HarnessError('ReportVersion', `${reportPath}: unexpected report version ${String(report.version)}, expected ${REPORT_VERSION}; run \`npm run verify\` again`);
   }
   reportCache.set(reportPath, { stamp, report });
   return report;

@@ -1,8 +1,9 @@
 import { hostname } from 'node:os';
 import { expect, it } from 'vitest';
 import { docker } from '../../src/harness/sandbox/docker.ts';
+import { dockerClientEnv } from '../../src/harness/sandbox/settings.ts';
 import { localReaperImage } from '../../src/harness/sandbox/ryuk.ts';
-import { projectPaths } from '../../src/harness/cli/project.ts';
+import { projectPaths } from '../../src/harness/files/project.ts';
 import { mutate, runCli, scratch, untilPassed } from '../helpers/cli.ts';
 import { describeDocker, dockerLeftovers } from '../helpers/docker.ts';
 
@@ -21,7 +22,7 @@ const SLOW = (seconds: number, extra = ''): string =>
 
 /** Reapers (ours or the official image) still running or created. */
 async function reapers(): Promise<string[]> {
-  const listed = await docker(['ps', '-a', '--format', '{{.ID}} {{.Image}}']);
+  const listed = await docker(dockerClientEnv(process.env), ['ps', '-a', '--format', '{{.ID}} {{.Image}}']);
   return listed.stdout.split('\n').filter((l) => l.includes(image) || l.includes('testcontainers/ryuk')).map((l) => l.split(' ')[0]!);
 }
 
@@ -37,7 +38,7 @@ async function afterReaping(owner: string): Promise<{ sandbox: string[]; reapers
 
 describeDocker('runbooks verify --sandbox docker with Ryuk on', () => {
   it('has the reaper image built by setup', async () => {
-    expect((await docker(['image', 'inspect', image])).exitCode, `${image} missing: bash scripts/images/reaper/build.sh`).toBe(0);
+    expect((await docker(dockerClientEnv(process.env), ['image', 'inspect', image])).exitCode, `${image} missing: bash scripts/images/reaper/build.sh`).toBe(0);
   });
 
   it('passes a runbook under a reaper, and leaves neither sandbox nor reaper behind', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { onTestFinished } from 'vitest';
-import { projectPaths } from '../../src/harness/cli/project.ts';
+import { projectPaths } from '../../src/harness/files/project.ts';
 import { processesOf } from '../../src/harness/sandbox/processes.ts';
 import { SANDBOX_PREFIX, sweepStaleSandboxes, TEMPLATE_PREFIX } from '../../src/harness/sandbox/stale.ts';
 

@@ -1,9 +1,13 @@
 import { describe } from 'vitest';
 import { dockerEngine, docker, LABEL, OWNER_LABEL } from '../../src/harness/sandbox/docker.ts';
 import { readImageTable } from '../../src/harness/sandbox/images.ts';
-import { projectPaths } from '../../src/harness/cli/project.ts';
+import { dockerClientEnv } from '../../src/harness/sandbox/settings.ts';
+import { projectPaths } from '../../src/harness/files/project.ts';
 
-export const engine = await dockerEngine();
+/** The docker CLI's environment, as the CLI would take it from this process. */
+export const dockerEnv = dockerClientEnv(process.env);
+
+export const engine = await dockerEngine(dockerEnv);
 
 /**
  * Suites that need Docker. Without an engine they are skipped on a laptop,
@@ -19,7 +23,7 @@ export const imageMajors = readImageTable(projectPaths().scripts).map((r) => r.m
 /** Containers and networks (ids) of one sandbox, or of every sandbox of one harness process. */
 export async function dockerLeftovers(filter: { sandboxId?: string; owner?: string }): Promise<string[]> {
   const label = filter.sandboxId ? `${LABEL}=${filter.sandboxId}` : `${OWNER_LABEL}=${filter.owner}`;
-  const containers = await docker(['ps', '-a', '-q', '--filter', `label=${label}`]);
-  const networks = await docker(['network', 'ls', '-q', '--filter', `label=${label}`]);
+  const containers = await docker(dockerEnv, ['ps', '-a', '-q', '--filter', `label=${label}`]);
+  const networks = await docker(dockerEnv, ['network', 'ls', '-q', '--filter', `label=${label}`]);
   return [...containers.stdout.split('\n'), ...networks.stdout.split('\n')].filter(Boolean);
 }

@@ -1,9 +1,10 @@
 import { expect, it } from 'vitest';
-import { loadAll } from '../../src/harness/cli/collect.ts';
+import { loadAll } from '../../src/harness/files/collect.ts';
 import { ContainerSandbox } from '../../src/harness/sandbox/container.ts';
+import { sandboxSettings } from '../../src/harness/sandbox/settings.ts';
 import { runRunbook } from '../../src/harness/run.ts';
 import { planMatrix } from '../../src/harness/plan/matrix.ts';
-import { projectPaths } from '../../src/harness/cli/project.ts';
+import { projectPaths } from '../../src/harness/files/project.ts';
 import { failureDetail } from '../../src/harness/report/console.ts';
 import { describeDocker, imageMajors } from '../helpers/docker.ts';
 
@@ -28,7 +29,7 @@ export function describeMatrix(major: number): void {
 
     for (const { runbook } of entries) {
       it(`${runbook.file} passes on PostgreSQL ${major}`, async () => {
-        const result = await runRunbook(runbook, new ContainerSandbox({ major, scriptsDir: scripts }), { major });
+        const result = await runRunbook(runbook, new ContainerSandbox({ major, scriptsDir: scripts, settings: sandboxSettings(process.env) }), { major });
         expect(result.error, result.error).toBeUndefined();
         expect(result.steps.filter((s) => s.status !== 'passed').map(failureDetail)).toEqual([]);
         expect(result.server!.major).toBe(major);

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../src/harness/parse/index.ts';
-import { markdownFiles } from '../../src/harness/cli/collect.ts';
-import { projectPaths } from '../../src/harness/cli/project.ts';
+import { markdownFiles } from '../../src/harness/files/collect.ts';
+import { projectPaths } from '../../src/harness/files/project.ts';
 import { catalog } from '../../src/harness/errors.ts';
 
 /**

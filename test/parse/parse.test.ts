@@ -1,11 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../src/harness/parse/index.ts';
 import { formatDiagnostic } from '../../src/harness/errors.ts';
 import { scriptFor } from '../../src/harness/plan/index.ts';
 
+const FIXTURE_DIR = 'test/fixtures/parse';
+
 function parseFixture(name: string) {
-  const file = `test/fixtures/parse/${name}`;
+  const file = `${FIXTURE_DIR}/${name}`;
   return parseRunbook(readFileSync(file, 'utf8'), file);
 }
 
@@ -67,147 +69,44 @@ describe('parsing a valid runbook', () => {
   });
 });
 
+/**
+ * Each fixture's expected messages live beside it, as remark-lint keeps a
+ * rule's `not-ok.md` with its output: `test/fixtures/parse/NAME.md` and
+ * `NAME.expected.txt` (empty: no messages). After a deliberate change to a
+ * message, rewrite them with `npx vitest run test/parse -u` and review the diff.
+ */
+const FIXTURES: Record<string, string> = {
+  'valid.md': 'accepts a valid runbook',
+  'unknown-attribute.md': 'rejects an unknown attribute, with a did-you-mean',
+  'bad-values.md': 'rejects bad attribute values, naming what is expected',
+  'duplicate-id.md': 'rejects a duplicate step id',
+  'unterminated-fence.md': 'rejects an unterminated fence',
+  'unsupported-language.md': 'rejects a step in an unsupported language',
+  'invalid-frontmatter.md': 'rejects YAML that does not parse',
+  'frontmatter-shape.md': 'rejects a page without a title and an unknown runbook setting',
+  'unmarked-block.md': 'rejects command blocks that neither run nor say why',
+  'orphan-output.md': 'rejects output blocks without a step',
+  'trailing-whitespace.md': 'rejects whitespace at line ends in steps and expected output (never compared, never copied), not in skipped blocks',
+  'scaffolding.md': 'rejects scaffolding and sandbox-only settings in operator steps, at the command, and accepts them with a role or a reason',
+  'conflicts.md': 'rejects conflicting attributes and an unclosed quote',
+};
+
+describe('parsing each fixture gives the messages written beside it', () => {
+  it('has a description for every fixture, and a fixture for every expected file', () => {
+    const names = readdirSync(FIXTURE_DIR).sort();
+    expect(names.filter((n) => n.endsWith('.md'))).toEqual(Object.keys(FIXTURES).sort());
+    expect(names.filter((n) => !n.endsWith('.md'))).toEqual(Object.keys(FIXTURES).map((n) => n.replace(/\.md$/, '.expected.txt')).sort());
+  });
+
+  for (const [name, description] of Object.entries(FIXTURES)) {
+    it(`${name}: ${description}`, async () => {
+      const text = problems(name).map((p) => `${p}\n`).join('');
+      await expect(text).toMatchFileSnapshot(`../fixtures/parse/${name.replace(/\.md$/, '.expected.txt')}`);
+    });
+  }
+});
+
 describe('parsing invalid runbooks', () => {
-  it('rejects an unknown attribute, with a did-you-mean', () => {
-    expect(problems('unknown-attribute.md')).toMatchInlineSnapshot(`
-      [
-        "test/fixtures/parse/unknown-attribute.md:5:21: Unknown attribute \`exitt\`, did you mean \`exit\`? [RB110]
-        hint: Step attributes are listed in content/reference/runbook-format.md.",
-      ]
-    `);
-  });
-
-  it('rejects bad attribute values, naming what is expected', () => {
-    expect(problems('bad-values.md')).toMatchInlineSnapshot(`
-      [
-        "test/fixtures/parse/bad-values.md:5:13: Unexpected id="Dump", expected lower-case letters, digits, \`-\` and \`_\`, starting with a letter or digit [RB111]
-        hint: See content/reference/runbook-format.md for the values each attribute takes.",
-        "test/fixtures/parse/bad-values.md:5:21: Unexpected exit="maybe", expected an exit status 0-255, a comma-separated list (1,2), \`nonzero\` or \`any\` [RB111]
-        hint: See content/reference/runbook-format.md for the values each attribute takes.",
-        "test/fixtures/parse/bad-values.md:5:32: Unexpected timeout="soon", expected a duration such as 30s, 2m or 500ms [RB111]
-        hint: See content/reference/runbook-format.md for the values each attribute takes.",
-        "test/fixtures/parse/bad-values.md:9:13: Unexpected regular expression "([a-z", expected a valid regular expression (Invalid regular expression: /([a-z/m: Unterminated character class) [RB120]
-        hint: Write a JavaScript regular expression; escape \`/\` and backslashes as needed.",
-      ]
-    `);
-  });
-
-  it('rejects a duplicate step id', () => {
-    expect(problems('duplicate-id.md')).toMatchInlineSnapshot(`
-      [
-        "test/fixtures/parse/duplicate-id.md:9:1: Unexpected duplicate step id \`dump\`, expected a unique id (first used at line 5) [RB112]
-        hint: Step ids name a step in reports and on the site: give each step its own \`id=\`.",
-      ]
-    `);
-  });
-
-  it('rejects an unterminated fence', () => {
-    expect(problems('unterminated-fence.md')).toMatchInlineSnapshot(`
-      [
-        "test/fixtures/parse/unterminated-fence.md:5:1: Unexpected end of file inside the code block opened here, expected a closing \`\`\` [RB113]
-        hint: Close the code block with a line holding the same fence (for example \`\`\`).",
-      ]
-    `);
-  });
-
-  it('rejects a step in an unsupported language', () => {
-    expect(problems('unsupported-language.md')).toMatchInlineSnapshot(`
-      [
-        "test/fixtures/parse/unsupported-language.md:5:1: Unexpected step language \`python\`, expected bash, sh, shell or sql [RB114]
-        hint: Steps run as \`bash\` (also \`sh\`, \`shell\`) or \`sql\`; mark other blocks \`skip="<reason>"\` or drop \`run\`.",
-        "test/fixtures/parse/unsupported-language.md:9:1: Unexpected step language \`console\`, expected bash, sh, shell or sql [RB114]
-        hint: Steps run as \`bash\` (also \`sh\`, \`shell\`) or \`sql\`; mark other blocks \`skip="<reason>"\` or drop \`run\`.",
-      ]
-    `);
-  });
-
-  it('rejects YAML that does not parse', () => {
-    expect(problems('invalid-frontmatter.md')).toMatchInlineSnapshot(`
-      [
-        "test/fixtures/parse/invalid-frontmatter.md:3:11: Unexpected YAML: Missing closing "quote [RB100]
-        hint: Fix the YAML between the two \`---\` lines at the top of the file.",
-      ]
-    `);
-  });
-
-  it('rejects a page without a title and an unknown runbook setting', () => {
-    expect(problems('frontmatter-shape.md')).toMatchInlineSnapshot(`
-      [
-        "test/fixtures/parse/frontmatter-shape.md:2:1: Unexpected frontmatter without a \`title\`, expected \`title: <text>\` [RB101]
-        hint: Every page needs \`title: <text>\`; runbook settings go under \`runbook:\`.",
-        "test/fixtures/parse/frontmatter-shape.md:4:3: Unknown runbook setting \`timout\`, did you mean \`timeout\`? [RB102]
-        hint: Known keys under \`runbook:\` are listed in content/reference/runbook-format.md.",
-      ]
-    `);
-  });
-
-  it('rejects command blocks that neither run nor say why', () => {
-    expect(problems('unmarked-block.md')).toMatchInlineSnapshot(`
-      [
-        "test/fixtures/parse/unmarked-block.md:5:1: Unexpected \`bash\` block that neither runs nor says why not, expected \`run\` or \`skip="<reason>"\` [RB115]
-        hint: Add \`run\` to execute it, or \`skip="<why it cannot run here>"\` so the page says it was not verified.",
-        "test/fixtures/parse/unmarked-block.md:9:1: Unexpected \`sql\` block that neither runs nor says why not (is \`rnu\` meant to be \`run\`?), expected \`run\` or \`skip="<reason>"\` [RB115]
-        hint: Add \`run\` to execute it, or \`skip="<why it cannot run here>"\` so the page says it was not verified.",
-      ]
-    `);
-  });
-
-  it('rejects output blocks without a step', () => {
-    expect(problems('orphan-output.md')).toMatchInlineSnapshot(`
-      [
-        "test/fixtures/parse/orphan-output.md:5:1: Unexpected output block with no step right before it, expected a \`run\` block first [RB117]
-        hint: Put the \`output\` block right after the step it belongs to, or name it with \`for=<step id>\`.",
-        "test/fixtures/parse/orphan-output.md:13:1: Unexpected output block for unknown step \`nope\`, expected the id of an earlier step [RB117]
-        hint: Put the \`output\` block right after the step it belongs to, or name it with \`for=<step id>\`.",
-      ]
-    `);
-  });
-
-  it('rejects whitespace at line ends in steps and expected output (never compared, never copied), not in skipped blocks', () => {
-    expect(problems('trailing-whitespace.md')).toMatchInlineSnapshot(`
-      [
-        "test/fixtures/parse/trailing-whitespace.md:6:36: Unexpected whitespace at the end of the line, expected none: comparisons ignore it and copying drops it [RB121]
-        hint: Delete the spaces or tabs at the end of the line (psql pads column headers: the harness compares without them).",
-        "test/fixtures/parse/trailing-whitespace.md:10:3: Unexpected whitespace at the end of the line, expected none: comparisons ignore it and copying drops it [RB121]
-        hint: Delete the spaces or tabs at the end of the line (psql pads column headers: the harness compares without them).",
-      ]
-    `);
-  });
-
-  it('rejects scaffolding and sandbox-only settings in operator steps, at the command, and accepts them with a role or a reason', () => {
-    expect(problems('scaffolding.md')).toMatchInlineSnapshot(`
-      [
-        "test/fixtures/parse/scaffolding.md:6:18: Unexpected fault injection (\`fault\`) in an operator step, expected \`role=drill\` on a step that is not for production [RB122]
-        hint: Readers copy operator steps onto production systems: mark the step \`role=drill\` (it stages the incident) or \`role=proof\` (it checks the page), and keep the operator's own commands in a step of their own.",
-        "test/fixtures/parse/scaffolding.md:10:2: Unexpected sample data (\`$RUNBOOK_FIXTURES\`) in an operator step, expected \`role=drill\` on a step that is not for production [RB122]
-        hint: Readers copy operator steps onto production systems: mark the step \`role=drill\` (it stages the incident) or \`role=proof\` (it checks the page), and keep the operator's own commands in a step of their own.",
-        "test/fixtures/parse/scaffolding.md:15:13: Unexpected fingerprint comparison (\`pg-fingerprint\`) in an operator step, expected \`role=proof\` on a step that is not for production [RB122]
-        hint: Readers copy operator steps onto production systems: mark the step \`role=drill\` (it stages the incident) or \`role=proof\` (it checks the page), and keep the operator's own commands in a step of their own.",
-        "test/fixtures/parse/scaffolding.md:19:8: Unexpected sandbox-only setting --no-sync (an OS crash can corrupt the new cluster) in a step readers copy, expected the production form or \`sandbox-only="<why>"\` [RB123]
-        hint: Use the production form in steps readers copy (no --no-sync, no trust authentication, fsync on), or say why this step needs it with \`sandbox-only="<why>"\`: the site then shows it as a caution and the downloadable script leaves it out.",
-        "test/fixtures/parse/scaffolding.md:23:46: Unexpected \`hidden\` on a \`role=operator\` step, expected operator steps to be shown [RB116]
-        hint: A reader can only copy what the page shows: drop \`hidden\`, or make the step \`role=drill\` or \`role=proof\`.",
-        "test/fixtures/parse/scaffolding.md:43:25: Unexpected role="operater", expected \`operator\`, \`drill\` or \`proof\` [RB111]
-        hint: See content/reference/runbook-format.md for the values each attribute takes.",
-      ]
-    `);
-  });
-
-  it('rejects conflicting attributes and an unclosed quote', () => {
-    expect(problems('conflicts.md')).toMatchInlineSnapshot(`
-      [
-        "test/fixtures/parse/conflicts.md:5:13: Unexpected \`skip\` on a \`run\` block, expected one of them [RB116]
-        hint: A block either runs (\`run\`) or is shown unverified (\`skip="…"\`), not both.",
-        "test/fixtures/parse/conflicts.md:9:13: Unexpected \`db=\` on a shell step, expected it on \`sql\` steps only [RB116]
-        hint: In a shell step, name the database in the command itself (psql -d NAME).",
-        "test/fixtures/parse/conflicts.md:13:25: Unexpected attribute \`hidden\` on unverified (\`skip\`) blocks, expected one of \`skip\` [RB116]
-        hint: \`hidden\` belongs to steps: add \`run\` to the block.",
-        "test/fixtures/parse/conflicts.md:17:19: Unexpected end of the fence's info string, expected a closing "\\"" [RB118]
-        hint: Quote values that contain spaces: key="value with spaces".",
-      ]
-    `);
-  });
-
   it('returns no runbook when there is any error', () => {
     expect(parseFixture('duplicate-id.md').runbook).toBeUndefined();
   });

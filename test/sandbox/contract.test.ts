@@ -6,9 +6,10 @@ import type { Sandbox, StartedSandbox } from '../../src/harness/sandbox/types.ts
 import { findPostgres } from '../../src/harness/sandbox/postgres-binaries.ts';
 import { LocalClusterSandbox } from '../../src/harness/sandbox/local-cluster.ts';
 import { ContainerSandbox } from '../../src/harness/sandbox/container.ts';
+import { sandboxSettings } from '../../src/harness/sandbox/settings.ts';
 import { ShellSession } from '../../src/harness/execute/session.ts';
 import { processesOf } from '../../src/harness/sandbox/processes.ts';
-import { projectPaths } from '../../src/harness/cli/project.ts';
+import { projectPaths } from '../../src/harness/files/project.ts';
 import { describeDocker, dockerLeftovers } from '../helpers/docker.ts';
 import { describe } from 'vitest';
 
@@ -18,12 +19,12 @@ const scriptsDir = projectPaths().scripts;
 const implementations: { name: string; suite: (name: string, body: () => void) => void; make: () => Promise<Sandbox>; gone: (s: StartedSandbox) => Promise<unknown[]> }[] = [
   {
     name: 'local cluster', suite: describe,
-    make: async () => new LocalClusterSandbox({ install: await findPostgres({ path: process.env.PATH ?? '' }), scriptsDir }),
+    make: async () => new LocalClusterSandbox({ install: await findPostgres({ path: process.env.PATH ?? '' }), scriptsDir, settings: sandboxSettings(process.env) }),
     gone: async (s) => [...processesOf(s.id, s.stepEnv.SANDBOX_DIR), ...(existsSync(s.stepEnv.SANDBOX_DIR!) ? [s.stepEnv.SANDBOX_DIR] : [])],
   },
   {
     name: 'container', suite: describeDocker,
-    make: async () => new ContainerSandbox({ major: 17, scriptsDir }),
+    make: async () => new ContainerSandbox({ major: 17, scriptsDir, settings: sandboxSettings(process.env) }),
     gone: (s) => dockerLeftovers({ sandboxId: s.id }),
   },
 ];

@@ -5,10 +5,11 @@ import { execa } from 'execa';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { findPostgres } from '../../src/harness/sandbox/postgres-binaries.ts';
 import { LocalClusterSandbox } from '../../src/harness/sandbox/local-cluster.ts';
+import { sandboxSettings } from '../../src/harness/sandbox/settings.ts';
 import { ShellSession } from '../../src/harness/execute/session.ts';
 import { processesOf } from '../../src/harness/sandbox/processes.ts';
 import { SANDBOX_PREFIX } from '../../src/harness/sandbox/stale.ts';
-import { projectPaths } from '../../src/harness/cli/project.ts';
+import { projectPaths } from '../../src/harness/files/project.ts';
 import { osUser } from '../../src/harness/sandbox/os-user.ts';
 
 /** Each test gets its own parent directory, so counting leftovers never sees another test's sandbox. */
@@ -18,7 +19,7 @@ async function sandboxIn(): Promise<{ sandbox: LocalClusterSandbox; base: string
   await execa('chmod', ['755', base]);
   onTestFinished(() => rmSync(base, { recursive: true, force: true }));
   const install = await findPostgres({ path: process.env.PATH ?? '' });
-  return { sandbox: new LocalClusterSandbox({ install, scriptsDir: projectPaths().scripts, baseDir: base }), base };
+  return { sandbox: new LocalClusterSandbox({ install, scriptsDir: projectPaths().scripts, baseDir: base, settings: sandboxSettings(process.env) }), base };
 }
 
 describe('the local cluster sandbox', () => {
@@ -86,7 +87,7 @@ describe('the local cluster sandbox', () => {
     onTestFinished(() => rmSync(base, { recursive: true, force: true }));
     const install = await findPostgres({ path: process.env.PATH ?? '' });
     const missingScripts = join(base, 'no-such-scripts');
-    const sandbox = new LocalClusterSandbox({ install, scriptsDir: missingScripts, baseDir: base });
+    const sandbox = new LocalClusterSandbox({ install, scriptsDir: missingScripts, baseDir: base, settings: sandboxSettings(process.env) });
     await expect(sandbox.start()).rejects.toThrow();
     expect(readdirSync(base).filter((n) => n.startsWith(SANDBOX_PREFIX))).toEqual([]);
   });

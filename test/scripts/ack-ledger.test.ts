@@ -13,9 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectPaths } from '../../src/harness/cli/project.ts';
+import { projectPaths } from '../../src/harness/files/project.ts';
 import { findPostgres } from '../../src/harness/sandbox/postgres-binaries.ts';
 import { LocalClusterSandbox } from '../../src/harness/sandbox/local-cluster.ts';
+import { sandboxSettings } from '../../src/harness/sandbox/settings.ts';
 import type { StartedSandbox } from '../../src/harness/sandbox/types.ts';
 import { ShellSession } from '../../src/harness/execute/session.ts';
 
@@ -68,7 +69,7 @@ describe('ack-ledger against a server', () => {
     base = mkdtempSync(join(tmpdir(), 'rb-ack-ledger-'));
     await execa('chmod', ['755', base]);
     const install = await findPostgres({ path: process.env.PATH ?? '' });
-    started = await new LocalClusterSandbox({ install, scriptsDir: scripts, baseDir: base }).start();
+    started = await new LocalClusterSandbox({ install, scriptsDir: scripts, baseDir: base, settings: sandboxSettings(process.env) }).start();
     shell = await ShellSession.open(started.shell());
     const setup = await sh('createdb ledger && export PGDATABASE=ledger && cd "$BACKUP_DIR"');
     expect(setup.stderr).toBe('');

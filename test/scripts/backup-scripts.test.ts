@@ -15,9 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { projectPaths } from '../../src/harness/cli/project.ts';
+import { projectPaths } from '../../src/harness/files/project.ts';
 import { findPostgres } from '../../src/harness/sandbox/postgres-binaries.ts';
 import { LocalClusterSandbox } from '../../src/harness/sandbox/local-cluster.ts';
+import { sandboxSettings } from '../../src/harness/sandbox/settings.ts';
 import type { StartedSandbox } from '../../src/harness/sandbox/types.ts';
 import { ShellSession } from '../../src/harness/execute/session.ts';
 
@@ -352,7 +353,7 @@ describe('restore-postgres.sh, verify-restore.sh and test-backup-restore.sh agai
     const base = mkdtempSync(join(tmpdir(), 'rb-scripts-srv-'));
     await execa('chmod', ['755', base]);
     const install = await findPostgres({ path: process.env.PATH ?? '' });
-    started = await new LocalClusterSandbox({ install, scriptsDir: scripts, baseDir: base }).start();
+    started = await new LocalClusterSandbox({ install, scriptsDir: scripts, baseDir: base, settings: sandboxSettings(process.env) }).start();
     shell = await ShellSession.open(started.shell());
     const seed = await sh(`createdb appdb && psql -X -q -v ON_ERROR_STOP=1 -1 -d appdb -f "$RUNBOOK_FIXTURES/app.sql"
       pg_dump -d appdb -f "$BACKUP_DIR/appdb.sql" && gzip -k "$BACKUP_DIR/appdb.sql"

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { projectPaths } from '../../src/harness/cli/project.ts';
+import { projectPaths } from '../../src/harness/files/project.ts';
 
 const { root, scripts } = projectPaths();
 

@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { projectPaths } from '../../src/harness/cli/project.ts';
+import { projectPaths } from '../../src/harness/files/project.ts';
 import { drillScaffolding, proofScaffolding, sandboxOnlySettings } from '../../src/harness/parse/scaffolding.ts';
 import { pageProof } from '../../src/site/proof/page-proof.ts';
 import { requiredVariables, runbookScript } from '../../src/site/script.ts';

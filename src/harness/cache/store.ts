@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunbookResult } from '../model.ts';
+import { writeAtomically } from '../files/write-atomically.ts';
 
 /**
  * Passed results by cache key, one JSON file each. Only passes are stored:
@@ -23,9 +24,6 @@ export class ResultCache {
 
   put(key: string, result: RunbookResult): void {
     if (result.status !== 'passed') return;
-    mkdirSync(this.dir, { recursive: true });
-    const file = join(this.dir, `${key}.json`);
-    writeFileSync(`${file}.partial`, JSON.stringify(result));
-    renameSync(`${file}.partial`, file);
+    writeAtomically(join(this.dir, `${key}.json`), JSON.stringify(result));
   }
 }

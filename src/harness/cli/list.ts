@@ -1,5 +1,5 @@
-import type { Io } from './main.ts';
-import { loadRunbooks } from './main.ts';
+import type { Io } from './io.ts';
+import { loadRunbooks } from './load-runbooks.ts';
 
 /** Prints the runbooks and their steps without running anything. */
 export function listCommand(paths: string[], io: Io): number {

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { HarnessError, formatDiagnostic } from '../errors.ts';
-import type { Runbook } from '../model.ts';
-import { loadAll } from './collect.ts';
+import { HarnessError } from '../errors.ts';
+import { DEFAULT_REPORT_PATH } from '../report/format.ts';
+import type { Io } from './io.ts';
 import { verifyCommand } from './verify.ts';
 import { listCommand } from './list.ts';
 import { doctorCommand } from './doctor.ts';
@@ -15,11 +15,11 @@ export const USAGE = `Usage: runbooks <command> [options] [paths…]
 Commands:
   verify [paths…]   run every runbook (default: content/) in a throwaway PostgreSQL and prove its steps
   list [paths…]     print the runbooks and steps found, without running anything
-  merge REPORT…     combine shard reports into one (--report FILE, default reports/verification.json; --junit FILE)
+  merge REPORT…     combine shard reports into one (--report FILE, default ${DEFAULT_REPORT_PATH}; --junit FILE)
   doctor            say what this machine has and lacks (PostgreSQL, Docker)
 
 Options for verify:
-  --report FILE     where to write the JSON report (default: reports/verification.json)
+  --report FILE     where to write the JSON report (default: ${DEFAULT_REPORT_PATH})
   --junit FILE      also write the results as JUnit XML (one suite per runbook × version, one case per step)
   --sandbox KIND    auto (default): docker when an engine answers and has PostgreSQL images, else local;
                     docker: a new container per runbook (Testcontainers), steps run inside through exec;
@@ -37,25 +37,6 @@ Options for verify:
 
 Exit status: 0 all passed, 1 a runbook failed, 2 bad input or usage, 130 interrupted.
 Errors carry a code (RBnnn); content/reference/harness-errors.md explains each one.`;
-
-export interface Io {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  isTTY: boolean;
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-}
-
-/** Parses runbooks for a command; prints every diagnostic and returns undefined when any is an error. */
-export function loadRunbooks(paths: string[], io: Io): Runbook[] | undefined {
-  const { results, diagnostics } = loadAll(paths.length ? paths : ['content'], io.cwd);
-  for (const d of diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
-  if (diagnostics.some((d) => d.severity === 'error')) {
-    io.stderr(`\n${diagnostics.length} problem(s) in the runbooks; nothing was run.\n`);
-    return undefined;
-  }
-  return results.map((r) => r.runbook!);
-}
 
 export async function main(argv: string[], io: Io): Promise<number> {
   let parsed;
@@ -93,7 +74,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
           throw new HarnessError('Usage', `--sandbox takes auto, docker or local, not ${JSON.stringify(sandbox)}`);
         }
         return await verifyCommand(paths, {
-          reportPath: resolve(io.cwd, parsed.values.report ?? 'reports/verification.json'), sandbox, jobs,
+          reportPath: resolve(io.cwd, parsed.values.report ?? DEFAULT_REPORT_PATH), sandbox, jobs,
           force: parsed.values.force ?? false,
           ...(parsed.values.junit ? { junitPath: resolve(io.cwd, parsed.values.junit) } : {}),
           ...(parsed.values.cache ? { cacheDir: resolve(io.cwd, parsed.values.cache) } : {}),
@@ -107,7 +88,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case 'list':
         return listCommand(paths, io);
       case 'merge':
-        return mergeCommand(paths, resolve(io.cwd, parsed.values.report ?? 'reports/verification.json'), io, parsed.values.junit ? resolve(io.cwd, parsed.values.junit) : undefined);
+        return mergeCommand(paths, resolve(io.cwd, parsed.values.report ?? DEFAULT_REPORT_PATH), io, parsed.values.junit ? resolve(io.cwd, parsed.values.junit) : undefined);
       case 'doctor':
         return await doctorCommand(io);
       default:

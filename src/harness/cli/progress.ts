@@ -1,6 +1,7 @@
 import type { RunEvent } from '../run.ts';
 import { failureDetail, runbookError, runbookHeader, stepLine } from '../report/console.ts';
-import { formatDuration } from '../report/durations.ts';
+import { formatDuration } from '../text/index.ts';
+import { runKey } from '../plan/run-key.ts';
 
 /** The lines of one run's block, as they become known. */
 function runPrinter(write: (text: string) => void, showVersion: boolean): (event: RunEvent) => void {
@@ -57,7 +58,7 @@ export function progressPrinter(write: (text: string) => void, isTTY: boolean, s
     };
   }
   const blocks = new Map<string, { text: string; print: (event: RunEvent) => void; current: string }>();
-  const keyOf = (event: RunEvent): string => `${event.type === 'runbook-end' ? event.result.runbook.file : event.runbook.file}@${event.major}`;
+  const keyOf = (event: RunEvent): string => runKey(event.type === 'runbook-end' ? event.result.runbook.file : event.runbook.file, event.major);
   const running = (): string => `  ⋯ running: ${[...blocks.entries()].map(([key, b]) => `${key.replace(/^content\//, '')}${b.current ? ` › ${b.current}` : ''}`).join(' | ')}`;
   return (event) => {
     const key = keyOf(event);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { execa, type ResultPromise } from 'execa';
 import type { StepOutcome } from '../model.ts';
+import { HarnessError } from '../errors.ts';
 import type { ShellCommand } from '../sandbox/types.ts';
 import { StreamCapture } from './capture.ts';
 
@@ -52,7 +53,7 @@ export class ShellSession {
     const setup = await session.run('set -o pipefail; shopt -s expand_aliases; true', 30_000);
     if (setup.exitCode !== 0) {
       await session.close();
-      throw new Error(`the shell did not start: ${setup.stderr || setup.stdout || `exit ${setup.exitCode}`}`);
+      throw new HarnessError('SandboxStart', `the shell did not start: ${setup.stderr || setup.stdout || `exit ${setup.exitCode}`}`);
     }
     return session;
   }

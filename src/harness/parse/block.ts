@@ -1,6 +1,6 @@
 import type { Diagnostic, ExitExpectation, MatchMode, OutputExpectation, Position, StepRole, Stream } from '../model.ts';
 import { diagnostic, didYouMean } from '../errors.ts';
-import { tokenizeMeta, type MetaToken } from './meta.ts';
+import { STEP_LANGS, tokenizeMeta, type MetaToken } from './meta.ts';
 import { drillScaffolding, proofScaffolding, sandboxOnlySettings, type Finding } from './scaffolding.ts';
 import {
   parseDuration, parseExit, parseId, parseMatchMode, parseNonEmpty, parseRegex, parseRole, parseStream, type ValueResult,
@@ -25,7 +25,6 @@ export type Block =
 
 /** Languages a reader would paste into a terminal or psql: they must say whether they ran. */
 const COMMAND_LANGS = new Set(['bash', 'sh', 'shell', 'zsh', 'console', 'shellsession', 'shell-session', 'sql', 'psql', 'plpgsql']);
-export const STEP_LANGS: Record<string, 'bash' | 'sql'> = { bash: 'bash', sh: 'bash', shell: 'bash', sql: 'sql' };
 
 /** Expressive Code's own meta options: allowed anywhere, interpreted by the site. */
 const EXPRESSIVE_CODE = ['title', 'frame', 'ins', 'del', 'mark', 'collapse', 'collapseStyle', 'showLineNumbers',

@@ -1,15 +1,12 @@
 import { createHash } from 'node:crypto';
-import { unified } from 'unified';
-import remarkParse from 'remark-parse';
-import remarkFrontmatter from 'remark-frontmatter';
-import type { Code, Root, Yaml } from 'mdast';
+import type { Code, Yaml } from 'mdast';
 import type { Diagnostic, ParseResult, Position, Runbook, Step, UnverifiedBlock } from '../model.ts';
 import { diagnostic } from '../errors.ts';
-import { readBlock, STEP_LANGS, type RawBlock } from './block.ts';
+import { readBlock, type RawBlock } from './block.ts';
+import { STEP_LANGS } from './meta.ts';
+import { codeNodes, parseMarkdown } from './markdown.ts';
 import { readFrontmatter } from './frontmatter.ts';
 import { findUnterminatedFence } from './fences.ts';
-
-const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']);
 
 /**
  * Markdown text → Runbook. Pure: no file I/O, never throws for bad input;
@@ -17,7 +14,7 @@ const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']);
  */
 export function parseRunbook(text: string, file: string): ParseResult {
   const diagnostics: Diagnostic[] = [];
-  const tree = processor.parse(text) as Root;
+  const tree = parseMarkdown(text);
   const lines = text.split(/\r?\n/);
 
   const yaml = tree.children.find((n): n is Yaml => n.type === 'yaml');
@@ -86,11 +83,6 @@ export function parseRunbook(text: string, file: string): ParseResult {
   };
   diagnostics.sort((a, b) => a.position.line - b.position.line || a.position.column - b.position.column);
   return { runbook: diagnostics.some((d) => d.severity === 'error') ? undefined : runbook, diagnostics };
-}
-
-function* codeNodes(node: { type: string; children?: unknown[] }): Generator<Code> {
-  if (node.type === 'code') yield node as Code;
-  for (const child of (node.children ?? []) as { type: string; children?: unknown[] }[]) yield* codeNodes(child);
 }
 
 /** Where the meta string starts in the file, so attribute errors point at the attribute. */

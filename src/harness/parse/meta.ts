@@ -1,8 +1,13 @@
 /**
- * Splits a fence's meta string the way Expressive Code reads it, so that our
- * attributes (`run id=dump exit=1`) and Expressive Code's own (`title="…"`,
- * `{2-4}`, `"marked text"`, `/regex/`) can share one line.
+ * A fence's info string: which languages are steps, and its meta split the way
+ * Expressive Code reads it, so that our attributes (`run id=dump exit=1`) and
+ * Expressive Code's own (`title="…"`, `{2-4}`, `"marked text"`, `/regex/`) can
+ * share one line. Pure; the harness's parser and the site both read fences
+ * with it, so the page and the report cannot disagree on what a block is.
  */
+
+/** Languages whose steps the harness runs, and how (shell input or SQL on psql's stdin). */
+export const STEP_LANGS: Readonly<Record<string, 'bash' | 'sql'>> = { bash: 'bash', sh: 'bash', shell: 'bash', sql: 'sql' };
 
 export interface MetaToken {
   /** `key` for `key=value`, the word for a bare flag, undefined for marks (`{1-3}`, `"text"`, `/re/`). */

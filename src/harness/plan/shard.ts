@@ -1,3 +1,9 @@
+/** One of N shards of the matrix (`--shard 2/3`); `index` is 1-based. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
 /**
  * Splits work into `count` shards deterministically and evenly: longest
  * first, each onto the shard with the least work so far (ties: the lowest
@@ -21,7 +27,7 @@ export function assignShards(keys: string[], count: number, weight: (key: string
 }
 
 /** `2/3` → { index: 2, count: 3 }. */
-export function parseShard(text: string): { index: number; count: number } | undefined {
+export function parseShard(text: string): Shard | undefined {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   if (!m) return undefined;
   const index = Number(m[1]);

@@ -1,7 +1,7 @@
 import type { RunbookResult, StepResult } from '../model.ts';
 import { formatPosition } from '../errors.ts';
 import type { Report } from './format.ts';
-import { formatDuration } from './durations.ts';
+import { formatDuration } from '../text/index.ts';
 
 const MARK: Record<StepResult['status'], string> = { passed: '✓', failed: '✗', 'timed-out': '⏱', 'not-run': '·' };
 

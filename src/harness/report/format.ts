@@ -1,8 +1,13 @@
 import type { Failure, RunbookResult, StepResult } from '../model.ts';
 import type { NotApplicable } from '../plan/matrix.ts';
+import type { Shard } from '../plan/shard.ts';
 import { maskVolatile } from './volatile.ts';
 
+/** The report's format version: the site refuses a report of another. */
 export const REPORT_VERSION = 1;
+
+/** Where `verify` and `merge` write the report and the site reads it, relative to the project, unless told otherwise. */
+export const DEFAULT_REPORT_PATH = 'reports/verification.json';
 
 export interface StepReport {
   id: string;
@@ -57,7 +62,7 @@ export interface Report {
   /** Runbook × version pairs left out because the runbook's frontmatter excludes that version. */
   notApplicable: { file: string; major: number; reason: string }[];
   /** Set on a shard's report (`verify --shard i/n`); absent on a full or merged one. */
-  shard?: { index: number; count: number };
+  shard?: Shard;
 }
 
 export interface ReportContext {
@@ -69,7 +74,7 @@ export interface ReportContext {
   sandbox: string;
   majors: number[];
   notApplicable: NotApplicable[];
-  shard?: { index: number; count: number };
+  shard?: Shard;
 }
 
 function stepReport(result: StepResult): StepReport {
@@ -84,9 +89,40 @@ function stepReport(result: StepResult): StepReport {
   };
 }
 
+/**
+ * The totals of a report's runs, counted from the runs themselves: the same
+ * for a report made from results and for one merged from shards. Pure.
+ */
+export function summarize(runbooks: RunbookReport[], durationMs: number): Report['summary'] {
+  const steps = runbooks.flatMap((r) => r.steps);
+  return {
+    runs: runbooks.length,
+    passed: runbooks.filter((r) => r.status === 'passed').length,
+    failed: runbooks.filter((r) => r.status === 'failed' || r.status === 'error').length,
+    skipped: runbooks.filter((r) => r.status === 'skipped').length,
+    reused: runbooks.filter((r) => r.reusedFrom !== null).length,
+    steps: steps.length,
+    stepsPassed: steps.filter((s) => s.status === 'passed').length,
+    stepsFailed: steps.filter((s) => s.status === 'failed' || s.status === 'timed-out').length,
+    stepsNotRun: steps.filter((s) => s.status === 'not-run').length,
+    unverifiedBlocks: runbooks.reduce((n, r) => n + r.unverified.length, 0),
+    durationMs: Math.round(durationMs),
+  };
+}
+
+function runbookReport(r: RunbookResult): RunbookReport {
+  return {
+    file: r.runbook.file, title: r.runbook.title, sourceHash: r.runbook.sourceHash, status: r.status, error: r.error ?? null,
+    sandbox: r.sandbox, major: r.major, server: r.server ?? null, extraServers: r.extraServers ?? {}, reusedFrom: r.reused?.verifiedAt ?? null,
+    durationMs: Math.round(r.durationMs),
+    steps: r.steps.map(stepReport),
+    unverified: r.runbook.unverified.map((u) => ({ line: u.position.line, column: u.position.column, lang: u.lang, code: u.code, reason: u.reason })),
+  };
+}
+
 /** Results → the JSON report the site and CI read. Pure: the clock and environment come in as arguments. */
 export function formatReport(results: RunbookResult[], context: ReportContext): Report {
-  const steps = results.flatMap((r) => r.steps);
+  const runbooks = results.map(runbookReport);
   return {
     version: REPORT_VERSION,
     generatedAt: context.generatedAt.toISOString(),
@@ -94,26 +130,8 @@ export function formatReport(results: RunbookResult[], context: ReportContext): 
     sandbox: context.sandbox,
     majors: context.majors,
     interrupted: context.interrupted,
-    summary: {
-      runs: results.length,
-      passed: results.filter((r) => r.status === 'passed').length,
-      failed: results.filter((r) => r.status === 'failed' || r.status === 'error').length,
-      skipped: results.filter((r) => r.status === 'skipped').length,
-      reused: results.filter((r) => r.reused).length,
-      steps: steps.length,
-      stepsPassed: steps.filter((s) => s.status === 'passed').length,
-      stepsFailed: steps.filter((s) => s.status === 'failed' || s.status === 'timed-out').length,
-      stepsNotRun: steps.filter((s) => s.status === 'not-run').length,
-      unverifiedBlocks: results.reduce((n, r) => n + r.runbook.unverified.length, 0),
-      durationMs: Math.round(context.durationMs),
-    },
-    runbooks: results.map((r) => ({
-      file: r.runbook.file, title: r.runbook.title, sourceHash: r.runbook.sourceHash, status: r.status, error: r.error ?? null,
-      sandbox: r.sandbox, major: r.major, server: r.server ?? null, extraServers: r.extraServers ?? {}, reusedFrom: r.reused?.verifiedAt ?? null,
-      durationMs: Math.round(r.durationMs),
-      steps: r.steps.map(stepReport),
-      unverified: r.runbook.unverified.map((u) => ({ line: u.position.line, column: u.position.column, lang: u.lang, code: u.code, reason: u.reason })),
-    })),
+    summary: summarize(runbooks, context.durationMs),
+    runbooks,
     notApplicable: context.notApplicable.map((n) => ({ file: n.runbook.file, major: n.major, reason: n.reason })),
     ...(context.shard ? { shard: context.shard } : {}),
   };

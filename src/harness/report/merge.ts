@@ -1,5 +1,6 @@
 import { HarnessError } from '../errors.ts';
-import type { Report, RunbookReport } from './format.ts';
+import { summarize, type Report, type RunbookReport } from './format.ts';
+import { runKey } from '../plan/run-key.ts';
 
 /**
  * Shard reports → one report, as if one machine had run everything: runs in
@@ -18,13 +19,12 @@ export function mergeReports(reports: Report[], now: Date): Report {
   const runs = new Map<string, RunbookReport>();
   for (const report of reports) {
     for (const run of report.runbooks) {
-      const key = `${run.file}@${run.major}`;
+      const key = runKey(run.file, run.major);
       if (runs.has(key)) throw new HarnessError('Usage', `${key} appears in more than one report`);
       runs.set(key, run);
     }
   }
   const runbooks = [...runs.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.major - b.major));
-  const steps = runbooks.flatMap((r) => r.steps);
   const first = reports[0]!;
   const notApplicable = reports.flatMap((r) => r.notApplicable)
     .filter((n, i, all) => all.findIndex((m) => m.file === n.file && m.major === n.major) === i);
@@ -35,19 +35,7 @@ export function mergeReports(reports: Report[], now: Date): Report {
     sandbox: [...new Set(reports.map((r) => r.sandbox))].join('+'),
     majors: [...new Set(reports.flatMap((r) => r.majors))].sort((a, b) => a - b),
     interrupted: reports.some((r) => r.interrupted),
-    summary: {
-      runs: runbooks.length,
-      passed: runbooks.filter((r) => r.status === 'passed').length,
-      failed: runbooks.filter((r) => r.status === 'failed' || r.status === 'error').length,
-      skipped: runbooks.filter((r) => r.status === 'skipped').length,
-      reused: runbooks.filter((r) => r.reusedFrom !== null).length,
-      steps: steps.length,
-      stepsPassed: steps.filter((s) => s.status === 'passed').length,
-      stepsFailed: steps.filter((s) => s.status === 'failed' || s.status === 'timed-out').length,
-      stepsNotRun: steps.filter((s) => s.status === 'not-run').length,
-      unverifiedBlocks: runbooks.reduce((n, r) => n + r.unverified.length, 0),
-      durationMs: Math.max(...reports.map((r) => r.summary.durationMs)),
-    },
+    summary: summarize(runbooks, Math.max(...reports.map((r) => r.summary.durationMs))),
     runbooks,
     notApplicable,
   };

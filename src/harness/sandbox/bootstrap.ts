@@ -1,5 +1,5 @@
 import { HarnessError } from '../errors.ts';
-import { shellQuote } from '../plan/index.ts';
+import { shellQuote } from '../text/index.ts';
 
 export interface ClusterLayout {
   dataDir: string;

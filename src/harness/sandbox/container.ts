@@ -3,24 +3,15 @@ import { mkdirSync } from 'node:fs';
 import { GenericContainer, getContainerRuntimeClient, getReaper, LABEL_TESTCONTAINERS_SESSION_ID, type StartedTestContainer } from 'testcontainers';
 import type { ServerInfo } from '../model.ts';
 import { HarnessError } from '../errors.ts';
-import type { ExtraServer, Sandbox, SandboxOptions, ShellCommand, StartedSandbox } from './types.ts';
+import type { Sandbox, SandboxOptions, ShellCommand, StartedSandbox } from './types.ts';
 import { stepEnvironment } from './step-env.ts';
 import { bootstrapScript, checkIdentityAnswer, IDENTITY_SQL, parseBootstrap } from './bootstrap.ts';
-import { docker, dockerClientEnv, LABEL, OWNER_LABEL, ownerLabel, sweepStaleDocker } from './docker.ts';
+import { docker, LABEL, OWNER_LABEL, ownerLabel, sweepStaleDocker } from './docker.ts';
 import { resolveImage } from './images.ts';
 import { preparedImage } from './prepared-image.ts';
 import { extraServerEnv } from './extra-servers.ts';
-import { chooseReaper } from './ryuk.ts';
-
-// Ryuk (Testcontainers' reaper) needs an image pulled from a registry. The
-// sandbox removes its containers itself (and sweeps those of a crashed run),
-// so Ryuk is off unless the caller switches it on (see ryuk.ts).
-process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
-// Inside a container (a CI runner) Testcontainers looks for the gateway of
-// Docker's default bridge, which an engine started with --bridge=none lacks.
-// Steps go through exec; the one port we connect to is Ryuk's, published on
-// loopback (scripts/docker-engine.sh), so localhost is the right answer.
-process.env.TESTCONTAINERS_HOST_OVERRIDE ??= 'localhost';
+import { chooseReaper, type ReaperChoice } from './ryuk.ts';
+import type { DockerEnv, SandboxSettings } from './settings.ts';
 
 const ROOT = '/sandbox';
 const PORT = 5432;
@@ -31,6 +22,16 @@ export interface ContainerSandboxOptions {
   major: number;
   /** The project's scripts/ directory, copied into every container. */
   scriptsDir: string;
+  settings: SandboxSettings;
+}
+
+/**
+ * Testcontainers reads its settings from `process.env` only, when it first
+ * talks to the engine: they are handed over here, just before it does (never
+ * on import), with the reaper image ryuk.ts chose.
+ */
+function configureTestcontainers(settings: SandboxSettings, reaper: ReaperChoice): void {
+  Object.assign(process.env, settings.testcontainers, reaper.image ? { RYUK_CONTAINER_IMAGE: reaper.image } : {});
 }
 
 /**
@@ -51,16 +52,17 @@ export class ContainerSandbox implements Sandbox {
   }
 
   async identity(): Promise<string> {
-    const image = await resolveImage(this.options.scriptsDir, this.options.major);
-    const id = await docker(['image', 'inspect', '--format', '{{.Id}}', image]);
+    const image = await resolveImage(this.options.settings, this.options.scriptsDir, this.options.major);
+    const id = await docker(this.options.settings.docker, ['image', 'inspect', '--format', '{{.Id}}', image]);
     return `docker ${image} ${id.stdout.trim()}`;
   }
 
   async start(options: SandboxOptions = {}): Promise<StartedSandbox> {
-    await sweepStaleDocker();
-    await chooseReaper(this.options.scriptsDir);
-    const image = await resolveImage(this.options.scriptsDir, this.options.major);
-    const started = new StartedContainerSandbox(randomUUID(), image, this.options.major, this.options.scriptsDir);
+    const { settings, scriptsDir, major } = this.options;
+    await sweepStaleDocker(settings.docker);
+    configureTestcontainers(settings, await chooseReaper(settings, scriptsDir));
+    const image = await resolveImage(settings, scriptsDir, major);
+    const started = new StartedContainerSandbox(randomUUID(), image, major, scriptsDir, settings);
     try {
       await started.create(options);
       return started;
@@ -91,12 +93,18 @@ class StartedContainerSandbox implements StartedSandbox {
   private stopped = false;
 
   private readonly major: number;
+  private readonly settings: SandboxSettings;
 
-  constructor(id: string, image: string, major: number, scriptsDir: string) {
+  constructor(id: string, image: string, major: number, scriptsDir: string, settings: SandboxSettings) {
     this.id = id;
     this.image = image;
     this.major = major;
     this.scriptsDir = scriptsDir;
+    this.settings = settings;
+  }
+
+  private get dockerEnv(): DockerEnv {
+    return this.settings.docker;
   }
 
   async create(options: SandboxOptions): Promise<void> {
@@ -108,10 +116,10 @@ class StartedContainerSandbox implements StartedSandbox {
       const labels = [`${LABEL}=${this.id}`, `${OWNER_LABEL}=${ownerLabel()}`];
       // Testcontainers' Network cannot be --internal, so ours is created by hand; with Ryuk on it
       // carries the session's label, so that Ryuk removes it with the containers.
-      if ((await chooseReaper(this.scriptsDir)).on) {
+      if ((await chooseReaper(this.settings, this.scriptsDir)).on) {
         labels.push(`${LABEL_TESTCONTAINERS_SESSION_ID}=${(await getReaper(await getContainerRuntimeClient())).sessionId}`);
       }
-      const created = await docker(['network', 'create', '--internal', ...labels.flatMap((l) => ['--label', l]), this.network]);
+      const created = await docker(this.dockerEnv, ['network', 'create', '--internal', ...labels.flatMap((l) => ['--label', l]), this.network]);
       if (created.exitCode !== 0) throw new HarnessError('SandboxStart', `docker network create failed: ${created.stderr.trim()}`);
     }
     const primary = await this.member('primary', this.image, this.major, `rb-${short}-primary`, options);
@@ -123,7 +131,7 @@ class StartedContainerSandbox implements StartedSandbox {
     if (options.smallDiskMiB !== undefined) this.stepEnv.SMALL_DISK = `${ROOT}/small-disk`;
     for (const extra of extras) {
       const host = `rb-${short}-${extra.name}`;
-      const started = await this.member(extra.name, await resolveImage(this.scriptsDir, extra.major), extra.major, host, options);
+      const started = await this.member(extra.name, await resolveImage(this.settings, this.scriptsDir, extra.major), extra.major, host, options);
       this.extraServers[extra.name] = started.server;
       Object.assign(this.stepEnv, extraServerEnv(extra.name, host, PORT));
     }
@@ -134,7 +142,7 @@ class StartedContainerSandbox implements StartedSandbox {
   private async member(name: string, image: string, major: number, containerName: string, options: SandboxOptions): Promise<{ server: ServerInfo }> {
     if (options.signal?.aborted) throw new HarnessError('Interrupted', 'Interrupted while starting the sandbox');
     const t = performance.now();
-    const prepared = await preparedImage(image, major);
+    const prepared = await preparedImage(this.settings, image, major);
     let builder = new GenericContainer(prepared.image)
       .withName(containerName)
       .withEntrypoint(INIT.slice(0, 1)).withCommand(INIT.slice(1))
@@ -181,7 +189,7 @@ class StartedContainerSandbox implements StartedSandbox {
     return {
       file: 'docker',
       args: ['exec', '-i', '-u', 'postgres', '-w', `${ROOT}/work`, primary.container.getId(), 'env', '-i', ...env, 'bash', '--noprofile', '--norc'],
-      env: dockerClientEnv(), cwd: process.cwd(),
+      env: { ...this.dockerEnv }, cwd: process.cwd(),
     };
   }
 
@@ -201,7 +209,7 @@ class StartedContainerSandbox implements StartedSandbox {
   async copyBackupsOut(target: string): Promise<void> {
     mkdirSync(target, { recursive: true });
     // `docker cp dir/.` copies the directory's contents, like `cp -r dir/. target`.
-    const copied = await docker(['cp', `${this.members[0]!.container.getId()}:${ROOT}/backups/.`, target], 300_000);
+    const copied = await docker(this.dockerEnv, ['cp', `${this.members[0]!.container.getId()}:${ROOT}/backups/.`, target], 300_000);
     if (copied.exitCode !== 0) throw new HarnessError('SandboxStart', `Copying the backup directory out failed: ${copied.stderr.trim()}`);
   }
 
@@ -209,13 +217,11 @@ class StartedContainerSandbox implements StartedSandbox {
     if (this.stopped) return;
     this.stopped = true;
     await Promise.all(this.members.map((m) => m.container.stop({ timeout: 0, remove: true, removeVolumes: true }).catch(() =>
-      docker(['rm', '-f', '-v', m.container.getId()]))));
-    if (this.network) await docker(['network', 'rm', this.network]);
+      docker(this.dockerEnv, ['rm', '-f', '-v', m.container.getId()]))));
+    if (this.network) await docker(this.dockerEnv, ['network', 'rm', this.network]);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop();
   }
 }
-
-export type { ExtraServer };

@@ -7,6 +7,7 @@ import type { ServerInfo } from '../model.ts';
 import { HarnessError } from '../errors.ts';
 import type { Sandbox, SandboxOptions, ShellCommand, StartedSandbox } from './types.ts';
 import { findPostgres, type PostgresInstall } from './postgres-binaries.ts';
+import type { SandboxSettings } from './settings.ts';
 import { extraServerEnv } from './extra-servers.ts';
 import { killSandboxProcesses } from './processes.ts';
 import { stepEnvironment } from './step-env.ts';
@@ -22,6 +23,7 @@ export interface LocalClusterOptions {
   baseDir?: string;
   /** Copy a cluster prepared once instead of running initdb per sandbox (default: true). */
   prepared?: boolean;
+  settings: SandboxSettings;
 }
 
 const PORT = 5432;
@@ -74,7 +76,7 @@ export class LocalClusterSandbox implements Sandbox {
     const root = mkdtempSync(join(base, SANDBOX_PREFIX));
     const started = new StartedLocalCluster(id, root, user, this.options.install, template);
     try {
-      await started.create(this.options.scriptsDir, options);
+      await started.create(this.options.scriptsDir, this.options.settings, options);
       return started;
     } catch (error) {
       await started.stop();
@@ -110,8 +112,8 @@ class StartedLocalCluster implements StartedSandbox {
     });
   }
 
-  async create(scriptsDir: string, options: SandboxOptions): Promise<void> {
-    await this.mountRam();
+  async create(scriptsDir: string, settings: SandboxSettings, options: SandboxOptions): Promise<void> {
+    await this.mountRam(settings.onDisk);
     writeOwner(this.root, this.id);
     for (const dir of ['home', 'tmp', 'run', 'backups', 'work', 'log', 'etc', 'servers']) mkdirSync(join(this.root, dir));
     cpSync(scriptsDir, join(this.root, 'scripts'), { recursive: true });
@@ -121,7 +123,7 @@ class StartedLocalCluster implements StartedSandbox {
     let port = PORT;
     for (const extra of options.servers ?? []) {
       // Another major version needs that version's own binaries on this machine.
-      const install = extra.major === this.install.major ? this.install : await findPostgres({ major: extra.major, path: process.env.PATH ?? '' })
+      const install = extra.major === this.install.major ? this.install : await findPostgres({ major: extra.major, path: settings.path })
         .catch((error: Error) => { throw new HarnessError('Unavailable', `This runbook needs a PostgreSQL ${extra.major} server (\`${extra.name}\`): ${error.message}`); });
       port++;
       const dataDir = join(this.root, 'servers', extra.name);
@@ -137,8 +139,8 @@ class StartedLocalCluster implements StartedSandbox {
    * costs ~0.6 s against ~0.05 s in memory. Unmounted by stop(), or by the
    * next run's sweep after a crash.
    */
-  private async mountRam(): Promise<void> {
-    if (process.getuid?.() !== 0 || process.env.RUNBOOKS_SANDBOX_ON_DISK === '1') return;
+  private async mountRam(onDisk: boolean): Promise<void> {
+    if (process.getuid?.() !== 0 || onDisk) return;
     const mounted = await execa('mount', ['-t', 'tmpfs', '-o', 'mode=0755', 'tmpfs', this.root], { reject: false });
     if (mounted.exitCode === 0) this.mounts.unshift(this.root);
   }
@@ -206,7 +208,7 @@ class StartedLocalCluster implements StartedSandbox {
     // Unmount before deleting, innermost first: rm must never descend into a mounted filesystem.
     for (const mount of [...this.mounts].reverse()) await execa('umount', ['-l', mount], { reject: false });
     rmSync(this.root, { recursive: true, force: true, maxRetries: 3 });
-    if (survivors.length > 0) throw new Error(`processes ${survivors.join(', ')} of sandbox ${this.id} would not die`);
+    if (survivors.length > 0) throw new HarnessError('SandboxCleanup', `processes ${survivors.join(', ')} of sandbox ${this.id} would not die`);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -16,9 +16,6 @@ export interface StepEnvInput {
   user: string;
 }
 
-/** Variables whose presence would let a step reach a database the harness did not create. */
-export const FORBIDDEN_VARIABLES = /^(PG\w*|DATABASE_URL|POSTGRES_\w+|LIBPQ_\w+)$/;
-
 /**
  * The complete environment of a step, built from nothing: the caller's
  * environment (with its PG* variables, DATABASE_URL, ~/.pgpass and service

@@ -1,5 +1,5 @@
 import type { ExitExpectation, Failure, OutputExpectation, Step, StepOutcome } from '../model.ts';
-import { formatDuration } from '../report/durations.ts';
+import { formatDuration } from '../text/index.ts';
 
 /** Trailing spaces and trailing blank lines never matter to a reader; `\r` neither. */
 export function normalizeOutput(text: string): string {
