@@ -10,20 +10,19 @@
  * The build then proves the two readings agree: every step the site finds must
  * be the step the report says ran, same order, same text (proof/page-proof.ts).
  */
+import type { StepRole } from '../harness/model.ts';
 import { tokenizeMeta } from '../harness/parse/meta.ts';
+import { parseRole, stepRole } from '../harness/parse/values.ts';
 
 export type FenceKind = 'step' | 'skip' | 'output' | 'chart' | 'plain';
-
-/** The harness's step roles (src/harness/model.ts StepRole): only operator steps are for a reader's system. */
-export type FenceRole = 'operator' | 'drill' | 'proof';
 
 export interface FenceInfo {
   kind: FenceKind;
   /** Attribute → value (`true` for a bare word); first occurrence wins. */
   attrs: Map<string, string | true>;
   hidden: boolean;
-  /** For steps: `role=`, else `proof` when hidden, `operator` when shown (the harness's rule). */
-  role: FenceRole;
+  /** For steps: `role=`, else `proof` when hidden, `operator` when shown (the harness's rule, parse/values.ts). */
+  role: StepRole;
   /** `sandbox-only="why"`: a setting safe only in a throwaway sandbox. */
   sandboxOnly?: string;
   /** `skip="reason"` */
@@ -67,7 +66,9 @@ export function classifyFence(lang: string | null | undefined, meta: string | nu
     : 'plain';
   const hidden = isRun && attrs.get('hidden') === true;
   const written = text('role');
-  const role: FenceRole = written === 'operator' || written === 'drill' || written === 'proof' ? written : hidden ? 'proof' : 'operator';
+  const parsed = written === undefined ? undefined : parseRole(written);
+  // An invalid role stops the harness's parser; here it falls back like a missing one.
+  const role = stepRole(parsed?.ok ? parsed.value : undefined, hidden);
   const info: FenceInfo = { kind, attrs, hidden, role, exit: text('exit') ?? '0' };
   const sandboxOnly = isRun ? text('sandbox-only') : undefined;
   if (sandboxOnly !== undefined) info.sandboxOnly = sandboxOnly;

@@ -5,6 +5,12 @@ import { HarnessError } from '../errors.ts';
 import type { ShellCommand } from '../sandbox/types.ts';
 import { StreamCapture } from './capture.ts';
 
+/** `"<status> <command>"` as the ERR trap recorded it. */
+function parseFailure(text: string): { status: number; command: string } | undefined {
+  const m = /^(\d+) ([\s\S]*)$/.exec(text);
+  return m ? { status: Number(m[1]), command: m[2]! } : undefined;
+}
+
 /**
  * One long-lived bash, fed step after step like an operator pasting into a
  * terminal: variables, `cd`, functions and `set -o` options carry over.
@@ -15,12 +21,6 @@ import { StreamCapture } from './capture.ts';
  * and is followed by an end marker on stdout and on stderr carrying its exit
  * status. The marker holds a random nonce that step output cannot guess.
  */
-/** `"<status> <command>"` as the ERR trap recorded it. */
-function parseFailure(text: string): { status: number; command: string } | undefined {
-  const m = /^(\d+) ([\s\S]*)$/.exec(text);
-  return m ? { status: Number(m[1]), command: m[2]! } : undefined;
-}
-
 export class ShellSession {
   private readonly child: ResultPromise;
   private readonly nonce = randomBytes(8).toString('hex');

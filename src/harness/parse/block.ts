@@ -3,7 +3,7 @@ import { diagnostic, didYouMean } from '../errors.ts';
 import { STEP_LANGS, tokenizeMeta, type MetaToken } from './meta.ts';
 import { drillScaffolding, proofScaffolding, sandboxOnlySettings, type Finding } from './scaffolding.ts';
 import {
-  parseDuration, parseExit, parseId, parseMatchMode, parseNonEmpty, parseRegex, parseRole, parseStream, type ValueResult,
+  parseDuration, parseExit, parseId, parseMatchMode, parseNonEmpty, parseRegex, parseRole, parseStream, stepRole, type ValueResult,
 } from './values.ts';
 
 /** A fenced code block as the parser sees it, before it knows what the block is. */
@@ -167,7 +167,7 @@ function readRole(block: RawBlock, attrs: Map<string, MetaToken[]>, hidden: bool
     diagnostics.push(diagnostic('ConflictingAttributes', 'Unexpected `hidden` on a `role=operator` step, expected operator steps to be shown',
       at(block, attrs.get('hidden')![0]!), 'A reader can only copy what the page shows: drop `hidden`, or make the step `role=drill` or `role=proof`.'));
   }
-  return role ?? (hidden ? 'proof' : 'operator');
+  return stepRole(role, hidden);
 }
 
 /** Where a finding is in the file: the step's text starts on the line after its fence. */

@@ -83,6 +83,11 @@ export function parseSizeMiB(text: string): ValueResult<number> {
 
 const ROLES: StepRole[] = ['operator', 'drill', 'proof'];
 
+/** A step's role: as written, else `proof` for a hidden step and `operator` for a shown one. */
+export function stepRole(written: StepRole | undefined, hidden: boolean): StepRole {
+  return written ?? (hidden ? 'proof' : 'operator');
+}
+
 export function parseRole(text: string): ValueResult<StepRole> {
   return (ROLES as string[]).includes(text) ? ok(text as StepRole) : bad('`operator`, `drill` or `proof`');
 }
