@@ -4,6 +4,7 @@ import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import { unified } from '@astrojs/markdown-remark';
 import remarkRunbookBlocks from './src/site/remark-runbook-blocks.ts';
+import { remarkRawMeta } from './src/harness/parse/raw-meta.ts';
 import { provenRunbooks } from './src/site/integration.ts';
 import { contentDirFrom } from './src/site/settings.ts';
 import { sidebarGroups } from './src/site/sidebar.ts';
@@ -25,7 +26,10 @@ export default defineConfig({
     // the processor); this is the current form. Starlight and Expressive Code
     // append their own plugins to this processor, after ours, so ours sees
     // each fence's raw meta before Expressive Code renders it.
-    processor: unified({ remarkPlugins: [[remarkRunbookBlocks, runbooks.handle]] }),
+    // remarkRawMeta first: CommonMark decodes backslash escapes in a fence's
+    // info string, which would turn `stderr-contains="a \"b\""` into two
+    // attributes; the harness reads the meta as written, and so must the site.
+    processor: unified({ remarkPlugins: [remarkRawMeta, [remarkRunbookBlocks, runbooks.handle]] }),
   },
   integrations: [
     runbooks.integration,
@@ -41,7 +45,7 @@ export default defineConfig({
       // lines inside here-documents (a crontab's header, a config file).
       expressiveCode: { frames: { removeCommentsWhenCopyingTerminalFrames: false } },
       components: { PageTitle: './src/components/PageTitle.astro' },
-      customCss: ['./src/styles/runbooks.css'],
+      customCss: ['./src/styles/runbooks.css', './src/styles/incident.css', './src/styles/estimate.css'],
       sidebar: [
         { label: 'Proof', items: [{ label: 'Verification matrix', link: '/matrix/' }] },
         ...sidebarGroups(root, contentDirFrom(process.env, root)),

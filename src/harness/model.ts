@@ -70,6 +70,10 @@ export interface Step {
   role: StepRole;
   /** `sandbox-only="why"`: the step uses a setting that is safe only in a throwaway sandbox; the site shows why. */
   sandboxOnly?: string;
+  /** `on="db1"`: the host the reader runs the command on (free text, for the page; the harness runs every step in its sandbox). */
+  on?: string;
+  /** `as="postgres"`: the OS user the reader runs the command as (free text, for the page). */
+  as?: string;
   exit: ExitExpectation;
   timeoutMs: number;
   /** For SQL steps: the database to connect to (`db=`); default: $PGDATABASE. */
@@ -94,6 +98,8 @@ export interface RunbookSettings {
   servers: { name: string; major: number }[];
   /** Size in MiB of a small filesystem at $SMALL_DISK (`small-disk: 32M`), for disk-full drills. */
   smallDiskMiB?: number;
+  /** `unproven-restore: "why"`: the page restores data and says why it does not compare the result. */
+  unprovenRestore?: string;
 }
 
 export interface Runbook {
@@ -155,6 +161,15 @@ export interface StepResult {
   failures: Failure[];
   /** The exact text the shell received (for SQL: the psql invocation with the SQL). */
   executed?: string;
+  /** Set when a step that starts a server failed: the tail of each server log it used (execute/server-log.ts). */
+  serverLogs?: ServerLogTail[];
+}
+
+/** The last lines of one server log, as shown: paths as variables, secrets masked. */
+export interface ServerLogTail {
+  /** How the log was named: `$SERVER_LOG`, or the `-l` argument as the step wrote it. */
+  path: string;
+  tail: string;
 }
 
 export type RunbookStatus = 'passed' | 'failed' | 'error' | 'skipped';

@@ -33,6 +33,10 @@ export interface FenceInfo {
   database?: string;
   /** `exit=` as written (`0` when absent). */
   exit: string;
+  /** `on="<host>"`: where a step runs (the site's default when absent: proof/where.ts). */
+  on?: string;
+  /** `as="<OS user>"`: who runs it. */
+  as?: string;
 }
 
 /**
@@ -79,5 +83,9 @@ export function classifyFence(lang: string | null | undefined, meta: string | nu
   if (title !== undefined) info.title = title;
   const database = text('db');
   if (database !== undefined) info.database = database;
+  const on = isRun ? text('on') : undefined;
+  if (on !== undefined) info.on = on;
+  const as = isRun ? text('as') : undefined;
+  if (as !== undefined) info.as = as;
   return info;
 }

@@ -89,6 +89,12 @@ const FIXTURES: Record<string, string> = {
   'trailing-whitespace.md': 'rejects whitespace at line ends in steps and expected output (never compared, never copied), not in skipped blocks',
   'scaffolding.md': 'rejects scaffolding and sandbox-only settings in operator steps, at the command, and accepts them with a role or a reason',
   'conflicts.md': 'rejects conflicting attributes and an unclosed quote',
+  'sandbox-variable.md': 'rejects $SANDBOX_DIR in an operator step, at the variable, and accepts it in drill and proof steps or with a reason',
+  'unproven-restore.md': 'rejects a restore with no comparison of the data after it, at the restoring command (a query of settings is no comparison)',
+  'restore-proven.md': 'accepts restores followed by a fingerprint comparison or a checked query of the restored rows',
+  'restore-exempt.md': 'accepts an unproven restore when the frontmatter says why',
+  'host-user.md': 'accepts on= and as= on steps, and rejects them empty or on unverified blocks',
+  'quoted-attribute.md': 'accepts quotes inside attribute values: a backslash escapes the value\'s own quote, the other kind needs none',
 };
 
 describe('parsing each fixture gives the messages written beside it', () => {

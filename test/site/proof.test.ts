@@ -187,7 +187,7 @@ describe('the downloadable script', () => {
     expect(script).toContain('\nset -Eeuo pipefail\n');
     expect(script).not.toContain('createdb appdb');
     expect(script.indexOf('pg_dump appdb')).toBeLessThan(script.indexOf("psql -X -v ON_ERROR_STOP=1 -d appdb <<'SQL'\nselect count(*) from t;\nSQL"));
-    expect(script).toContain('# NOT VERIFIED (page line 23): needs a bucket\n# aws s3 cp a s3://b/');
+    expect(script).toContain('# ── NOT VERIFIED (page line 23): needs a bucket\n# aws s3 cp a s3://b/');
     expect(script).toContain(': "${BACKUP_DIR:?set BACKUP_DIR first (see the page)}"');
     execFileSync('bash', ['-n'], { input: script });
   });

@@ -22,6 +22,11 @@ import type { Report, RunbookReport, StepReport } from '../../src/harness/report
 import { trimOutput } from '../../src/site/proof/trim-output.ts';
 import { ARTIFACTS, artifact, buildSite, launchBrowser, preview, ROOT, verifyAll, type Preview } from './site-harness.ts';
 import { loadPages, type PageCase } from './site-pages.ts';
+import { scriptSteps } from '../../src/site/script.ts';
+import type { SiteContext } from './site-context.ts';
+import { incidentCases } from './incident-cases.ts';
+import { readingCases } from './reading-cases.ts';
+import { estimateCases } from './estimate-cases.ts';
 
 let dir: string;
 let report: Report;
@@ -73,9 +78,17 @@ async function open(url: string, page?: Page): Promise<Page> {
   return p;
 }
 
+const siteContext = (): SiteContext => ({ report, pages, origin: site.origin, browser, context, draft });
+incidentCases(siteContext);
+readingCases(siteContext);
+estimateCases(siteContext);
+
 const runbookPages = () => pages.filter((p) => p.expected !== 'no-steps');
 const newest = (runs: RunbookReport[]) => runs.filter((r) => r.status !== 'skipped').at(-1);
 const stepAt = (run: RunbookReport, line: number) => run.steps.find((s) => s.line === line);
+/** The oracle for "copy all steps" and the script: the report's executed operator steps, each ending in a newline, a blank line between. */
+const operatorCopyAll = (c: PageCase, run: RunbookReport) => c.steps.filter((st) => st.inScript && !st.hidden)
+  .map((st) => stepAt(run, st.line)!.executed!).map((t) => (t.endsWith('\n') ? t : `${t}\n`)).join('\n');
 
 describe('the proof on each page', () => {
   it('shows a badge under the title that is true to the report', async () => {
@@ -282,7 +295,7 @@ describe('finding and following', () => {
         const key = target.pathname;
         if (seen.has(key)) continue;
         seen.add(key);
-        if (key.endsWith('.sh')) {
+        if (key.endsWith('.sh') || key.startsWith('/tools/')) {
           const res = await page.request.get(site.origin + key);
           if (res.status() !== 200) broken.push(`${key} → ${res.status()} (from ${url})`);
         } else {
@@ -324,6 +337,10 @@ describe('for operators', () => {
       const file = path.join(dir, 'check.sh');
       writeFileSync(file, script);
       execFileSync('bash', ['-n', file]); // it parses
+      // Without its own lines (header, labels, rb_step=, confirmations), the script is the
+      // executed operator steps of the report, joined like "copy all steps": byte for byte.
+      const run = newest(c.runs.filter((r) => r.status === 'passed'));
+      if (c.expected === 'verified' && run) expect(scriptSteps(script), c.file).toBe(operatorCopyAll(c, run));
     }
   });
 

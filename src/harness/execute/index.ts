@@ -5,6 +5,7 @@ import { verifyStep } from '../verify/index.ts';
 import { ShellSession } from './session.ts';
 import { placeholderPaths } from './placeholders.ts';
 import { scrubSecrets } from '../report/scrub.ts';
+import { readServerLogs, startsServer, type SandboxCommand, type ServerLogTail } from './server-log.ts';
 
 export interface ExecuteHooks {
   signal?: AbortSignal;
@@ -40,6 +41,10 @@ export async function executePlan(sandbox: StartedSandbox, plan: Plan, hooks: Ex
         : verifyStep(planned.step, outcome);
       const status = raw.timedOut ? 'timed-out' : failures.length > 0 ? 'failed' : 'passed';
       const result: StepResult = { step: planned.step, status, outcome, failures, executed: planned.script };
+      if (status !== 'passed' && !hooks.signal?.aborted && startsServer(planned.step, outcome)) {
+        const logs = await serverLogs(sandbox, session, planned.step.code, shown);
+        if (logs.length > 0) result.serverLogs = logs;
+      }
       results.push(result);
       hooks.onStepEnd?.(result);
       if (status !== 'passed' || !session.alive) stopped = true;
@@ -48,4 +53,25 @@ export async function executePlan(sandbox: StartedSandbox, plan: Plan, hooks: Ex
     await session.close();
   }
   return results;
+}
+
+/**
+ * The failed step's server logs, read in its own session when it is still
+ * alive (variables an earlier step set may name the log), else in a new one.
+ * Never throws: the logs explain a failure, they must not replace it.
+ */
+async function serverLogs(sandbox: StartedSandbox, session: ShellSession, code: string, shown: (text: string) => string): Promise<ServerLogTail[]> {
+  let own: ShellSession | undefined;
+  try {
+    const shell = session.alive ? session : (own = await ShellSession.open(sandbox.shell()));
+    const run: SandboxCommand = async (script) => {
+      const outcome = await shell.run(script, 10_000);
+      return outcome.exitCode === 0 ? outcome.stdout : undefined;
+    };
+    return await readServerLogs(code, run, shown);
+  } catch {
+    return [];
+  } finally {
+    await own?.close();
+  }
 }

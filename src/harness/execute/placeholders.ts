@@ -6,6 +6,9 @@
  */
 const SHOWN_AS = ['BACKUP_DIR', 'SMALL_DISK', 'PGDATA', 'PGHOST', 'HOME', 'TMPDIR', 'RUNBOOK_SCRIPTS', 'SANDBOX_DIR'] as const;
 
+/** A path shown as its variable, as it appears in shown output (verify/table-padding.ts looks for it). */
+export const PLACEHOLDER = new RegExp(`\\$(?:${SHOWN_AS.join('|')})\\b`);
+
 export function placeholderPaths(env: Readonly<Record<string, string>>): (text: string) => string {
   const pairs = SHOWN_AS.filter((name) => env[name])
     .map((name) => [env[name]!, `$${name}`] as const)

@@ -1,7 +1,7 @@
 import type { Diagnostic, ExitExpectation, MatchMode, OutputExpectation, Position, StepRole, Stream } from '../model.ts';
 import { diagnostic, didYouMean } from '../errors.ts';
 import { STEP_LANGS, tokenizeMeta, type MetaToken } from './meta.ts';
-import { drillScaffolding, proofScaffolding, sandboxOnlySettings, type Finding } from './scaffolding.ts';
+import { drillScaffolding, positionInStep, proofScaffolding, sandboxOnlySettings, sandboxVariables, type Finding } from './scaffolding.ts';
 import {
   parseDuration, parseExit, parseId, parseMatchMode, parseNonEmpty, parseRegex, parseRole, parseStream, stepRole, type ValueResult,
 } from './values.ts';
@@ -17,7 +17,7 @@ export interface RawBlock {
 }
 
 export type Block =
-  | { kind: 'step'; lang: string; id?: string; hidden: boolean; role: StepRole; sandboxOnly?: string; exit: ExitExpectation;
+  | { kind: 'step'; lang: string; id?: string; hidden: boolean; role: StepRole; sandboxOnly?: string; on?: string; as?: string; exit: ExitExpectation;
       timeoutMs?: number; database?: string; title?: string; expectations: OutputExpectation[] }
   | { kind: 'unverified'; reason: string }
   | { kind: 'output'; forId?: string; mode: MatchMode; stream: Stream }
@@ -38,7 +38,7 @@ const EXPECTATION_ATTRS: Record<string, { stream: Stream; mode: MatchMode; negat
   'stderr-not-contains': { stream: 'stderr', mode: 'contains', negate: true },
   'stderr-matches': { stream: 'stderr', mode: 'regex', negate: false },
 };
-const STEP_ATTRS = ['run', 'hidden', 'id', 'exit', 'timeout', 'db', 'role', 'sandbox-only', ...Object.keys(EXPECTATION_ATTRS)];
+const STEP_ATTRS = ['run', 'hidden', 'id', 'exit', 'timeout', 'db', 'role', 'sandbox-only', 'on', 'as', ...Object.keys(EXPECTATION_ATTRS)];
 const SKIP_ATTRS = ['skip'];
 const OUTPUT_ATTRS = ['output', 'for', 'match', 'stream'];
 const ALL_OURS = [...STEP_ATTRS, ...SKIP_ATTRS, ...OUTPUT_ATTRS];
@@ -145,6 +145,8 @@ function readStep(block: RawBlock, attrs: Map<string, MetaToken[]>, diagnostics:
   const role = readRole(block, attrs, hidden, diagnostics);
   const sandboxOnly = value(block, attrs, 'sandbox-only', parseNonEmpty, diagnostics);
   if (role === 'operator') checkOperatorStep(block, sandboxOnly, diagnostics);
+  const on = value(block, attrs, 'on', parseNonEmpty, diagnostics);
+  const as = value(block, attrs, 'as', parseNonEmpty, diagnostics);
   return {
     kind: 'step',
     lang: block.lang,
@@ -152,6 +154,8 @@ function readStep(block: RawBlock, attrs: Map<string, MetaToken[]>, diagnostics:
     hidden,
     role,
     ...(sandboxOnly !== undefined ? { sandboxOnly } : {}),
+    ...(on !== undefined ? { on } : {}),
+    ...(as !== undefined ? { as } : {}),
     exit: value(block, attrs, 'exit', parseExit, diagnostics) ?? { kind: 'codes', codes: [0] },
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(database !== undefined ? { database } : {}),
@@ -170,11 +174,7 @@ function readRole(block: RawBlock, attrs: Map<string, MetaToken[]>, hidden: bool
   return stepRole(role, hidden);
 }
 
-/** Where a finding is in the file: the step's text starts on the line after its fence. */
-function findingAt(block: RawBlock, finding: Finding): Position {
-  const before = block.code.slice(0, finding.offset).split('\n');
-  return { file: block.position.file, line: block.position.line + before.length, column: before.at(-1)!.length + 1 };
-}
+const findingAt = (block: RawBlock, finding: Finding): Position => positionInStep(block.position, block.code, finding.offset);
 
 function checkOperatorStep(block: RawBlock, sandboxOnly: string | undefined, diagnostics: Diagnostic[]): void {
   for (const [findings, role] of [[drillScaffolding(block.code), 'drill'], [proofScaffolding(block.code), 'proof']] as const) {
@@ -183,9 +183,14 @@ function checkOperatorStep(block: RawBlock, sandboxOnly: string | undefined, dia
       diagnostics.push(diagnostic('ScaffoldingInOperatorStep', `Unexpected ${first.what} (\`${first.text}\`) in an operator step, expected \`role=${role}\` on a step that is not for production`, findingAt(block, first)));
     }
   }
+  if (sandboxOnly !== undefined) return;
   const setting = sandboxOnlySettings(block.code)[0];
-  if (setting && sandboxOnly === undefined) {
+  if (setting) {
     diagnostics.push(diagnostic('SandboxOnlySetting', `Unexpected sandbox-only setting ${setting.what} in a step readers copy, expected the production form or \`sandbox-only="<why>"\``, findingAt(block, setting)));
+  }
+  const variable = sandboxVariables(block.code)[0];
+  if (variable) {
+    diagnostics.push(diagnostic('SandboxVariableInOperatorStep', `Unexpected \`${variable.text}\` (${variable.what}, empty on a reader's machine) in a step readers copy, expected a variable set in a \`role=drill\` step (export RESTORED_PGDATA="$SANDBOX_DIR/restored") or \`sandbox-only="<why>"\``, findingAt(block, variable)));
   }
 }
 

@@ -7,6 +7,7 @@ import { STEP_LANGS } from './meta.ts';
 import { codeNodes, parseMarkdown } from './markdown.ts';
 import { readFrontmatter } from './frontmatter.ts';
 import { findUnterminatedFence } from './fences.ts';
+import { checkRestoresProven } from './proven.ts';
 
 /**
  * Markdown text → Runbook. Pure: no file I/O, never throws for bad input;
@@ -45,7 +46,9 @@ export function parseRunbook(text: string, file: string): ParseResult {
         id: block.id ?? `step-${index}`, explicitId: block.id !== undefined, index, position,
         language: STEP_LANGS[raw.lang] ?? 'bash', lang: raw.lang, code: raw.code, meta: raw.meta,
         ...(block.title !== undefined ? { title: block.title } : {}),
-        hidden: block.hidden, role: block.role, ...(block.sandboxOnly !== undefined ? { sandboxOnly: block.sandboxOnly } : {}), exit: block.exit, timeoutMs: block.timeoutMs ?? settings.timeoutMs,
+        hidden: block.hidden, role: block.role, ...(block.sandboxOnly !== undefined ? { sandboxOnly: block.sandboxOnly } : {}),
+        ...(block.on !== undefined ? { on: block.on } : {}), ...(block.as !== undefined ? { as: block.as } : {}),
+        exit: block.exit, timeoutMs: block.timeoutMs ?? settings.timeoutMs,
         ...(block.database !== undefined ? { database: block.database } : {}),
         expectations: block.expectations,
       };
@@ -73,6 +76,8 @@ export function parseRunbook(text: string, file: string): ParseResult {
       previous = undefined;
     }
   }
+
+  diagnostics.push(...checkRestoresProven(steps, settings));
 
   const runbook: Runbook = {
     file,

@@ -8,8 +8,10 @@ import { unified } from 'unified';
 import remarkParse from 'remark-parse';
 import remarkFrontmatter from 'remark-frontmatter';
 import type { Code, Root } from 'mdast';
+import { remarkRawMeta } from './raw-meta.ts';
 
-const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']);
+// remarkRawMeta: a fence's meta as written, so `\"` inside an attribute value stays an escaped quote.
+const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkRawMeta);
 
 /** Markdown text → its syntax tree. */
 export function parseMarkdown(text: string): Root {

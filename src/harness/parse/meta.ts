@@ -42,10 +42,16 @@ function readDelimited(meta: string, start: number): number {
   return -1;
 }
 
+/**
+ * Inside a quoted value, a backslash escapes the value's own quote and a
+ * backslash; any other backslash stays (`matches="\d+"` is a regex), and the
+ * other kind of quote needs no escape. Expressive Code unescapes the same two,
+ * so a title reads the same on the page as in the harness.
+ */
 function unquote(raw: string): string {
   const open = raw[0];
   if ((open === '"' || open === "'") && raw.length >= 2) {
-    return raw.slice(1, -1).replace(/\\(["'\\])/g, '$1');
+    return raw.slice(1, -1).replace(open === '"' ? /\\(["\\])/g : /\\(['\\])/g, '$1');
   }
   return raw;
 }

@@ -4,6 +4,7 @@
  * are safe only in a throwaway sandbox. Readers copy operator steps during
  * incidents, so both are found by the parser rather than by review. Pure.
  */
+import type { Position } from '../model.ts';
 
 export interface Finding {
   /** 0-based offset of the match in the step's text. */
@@ -32,6 +33,10 @@ const SANDBOX_ONLY: [RegExp, string][] = [
   [/\bfsync\s*=\s*'?(?:off|false|0)\b/gi, 'fsync = off (a crash corrupts the cluster)'],
   [/\bfull_page_writes\s*=\s*'?(?:off|false|0)\b/gi, 'full_page_writes = off (a crash can leave torn pages)'],
 ];
+/** Variables only the sandbox sets: on a reader's machine they are empty, and "$SANDBOX_DIR/restored" becomes "/restored". */
+const SANDBOX_VARIABLES: [RegExp, string][] = [
+  [/\$\{?SANDBOX_DIR\b\}?/g, 'the sandbox\'s own directory'],
+];
 
 function find(code: string, rules: [RegExp, string][]): Finding[] {
   return rules.flatMap(([pattern, what]) =>
@@ -44,3 +49,13 @@ function find(code: string, rules: [RegExp, string][]): Finding[] {
 export const drillScaffolding = (code: string): Finding[] => find(code, DRILL);
 export const proofScaffolding = (code: string): Finding[] => find(code, PROOF);
 export const sandboxOnlySettings = (code: string): Finding[] => find(code, SANDBOX_ONLY);
+export const sandboxVariables = (code: string): Finding[] => find(code, SANDBOX_VARIABLES);
+
+/**
+ * Where an offset of a step's text is in the file: the text starts on the line
+ * after the fence, and a fence indented in a list has its lines indented alike.
+ */
+export function positionInStep(fence: Position, code: string, offset: number): Position {
+  const before = code.slice(0, offset).split('\n');
+  return { file: fence.file, line: fence.line + before.length, column: before.at(-1)!.length + fence.column };
+}

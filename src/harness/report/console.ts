@@ -21,6 +21,12 @@ function tail(text: string, lines = 25): string {
   return all.length > lines ? [`[… ${all.length - lines} earlier lines …]`, ...all.slice(-lines)].join('\n') : all.join('\n');
 }
 
+/** `server log $SERVER_LOG, last 20 lines` */
+export function serverLogHeading(log: { path: string; tail: string }): string {
+  const n = log.tail.split('\n').length;
+  return `server log ${log.path}, last ${n === 1 ? 'line' : `${n} lines`}`;
+}
+
 /** What a reader needs to fix a failed step: where, what ran, what was expected, what came out. */
 export function failureDetail(result: StepResult): string {
   const { step, outcome } = result;
@@ -32,6 +38,7 @@ export function failureDetail(result: StepResult): string {
   }
   if (outcome?.stderr.trim()) out.push('    stderr:', indent(tail(outcome.stderr), '      '));
   if (outcome?.stdout.trim()) out.push('    stdout:', indent(tail(outcome.stdout), '      '));
+  for (const log of result.serverLogs ?? []) out.push(`    ${serverLogHeading(log)}:`, indent(log.tail, '      '));
   return out.join('\n');
 }
 

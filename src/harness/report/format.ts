@@ -2,8 +2,14 @@ import type { Failure, RunbookResult, StepResult } from '../model.ts';
 import type { NotApplicable } from '../plan/matrix.ts';
 import type { Shard } from '../plan/shard.ts';
 import { maskVolatile } from './volatile.ts';
+import type { ServerLogTail } from '../execute/server-log.ts';
 
-/** The report's format version: the site refuses a report of another. */
+/**
+ * The report's format version: the site refuses a report of another. It
+ * changes when a reader of the old format would misread the new one (a field
+ * removed, renamed or given another meaning); a new optional field, which old
+ * readers ignore and new readers treat as absent in old reports, keeps it.
+ */
 export const REPORT_VERSION = 1;
 
 /** Where `verify` and `merge` write the report and the site reads it, relative to the project, unless told otherwise. */
@@ -27,6 +33,12 @@ export interface StepReport {
   stderr: string | null;
   truncated: boolean;
   failures: (Omit<Failure, 'position'> & { line: number; column: number })[];
+  /**
+   * Only on a failed step that starts a server: the last lines of each server
+   * log it used (`$SERVER_LOG`, a `pg_ctl -l` file), where pg_ctl's "Examine
+   * the log output" points. Optional: absent in reports written before it.
+   */
+  serverLogs?: ServerLogTail[];
 }
 
 export interface RunbookReport {
@@ -86,6 +98,7 @@ function stepReport(result: StepResult): StepReport {
     // Shown on pages: clock times and pids masked so re-verification does not churn the site.
     stdout: outcome ? maskVolatile(outcome.stdout) : null, stderr: outcome ? maskVolatile(outcome.stderr) : null, truncated: outcome?.truncated ?? false,
     failures: result.failures.map(({ position, ...rest }) => ({ ...rest, line: position.line, column: position.column })),
+    ...(result.serverLogs?.length ? { serverLogs: result.serverLogs.map((log) => ({ path: log.path, tail: maskVolatile(log.tail) })) } : {}),
   };
 }
 

@@ -5,6 +5,7 @@
  * JSON report, so it carries the same scrubbed, masked output.
  */
 import type { Report, RunbookReport, StepReport } from './format.ts';
+import { serverLogHeading } from './console.ts';
 
 // XML 1.0 cannot carry most control characters, even escaped: drop them.
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
@@ -27,8 +28,9 @@ function stepCase(run: RunbookReport, step: StepReport): string {
   if (step.status === 'failed' || step.status === 'timed-out') {
     const what = step.failures.map((f) => `expected ${f.expected}; got ${f.actual}`).join('\n')
       || (step.status === 'timed-out' ? 'the step timed out' : `exit status ${step.exitCode}`);
+    const logs = (step.serverLogs ?? []).map((log) => `\n\n${serverLogHeading(log)}:\n${log.tail}`).join('');
     const message = step.status === 'timed-out' ? 'timed out' : step.failures[0] ? `expected ${step.failures[0].expected}` : `exit status ${step.exitCode}`;
-    body.push(`      <failure${attributes({ message, type: step.status })}>${xmlEscape(what)}</failure>`);
+    body.push(`      <failure${attributes({ message, type: step.status })}>${xmlEscape(what + logs)}</failure>`);
   } else if (step.status === 'not-run') {
     body.push(`      <skipped${attributes({ message: 'not run: the runbook stopped before this step' })}/>`);
   }

@@ -40,6 +40,8 @@ export interface StepRun {
   stderr: string;
   truncated: boolean;
   failures: { expected: string; actual: string }[];
+  /** After a failed server start: the tail of each server log the step used (the report's serverLogs). */
+  serverLogs?: { path: string; tail: string }[];
 }
 
 export interface StepProof {
@@ -167,6 +169,7 @@ function stepRun(major: number, step: StepReport): StepRun {
     major, status: step.status, exitCode: step.exitCode, durationMs: step.durationMs,
     stdout: step.stdout ?? '', stderr: step.stderr ?? '', truncated: step.truncated,
     failures: step.failures.map(({ expected, actual }) => ({ expected, actual })),
+    serverLogs: (step.serverLogs ?? []).map(({ path, tail }) => ({ path, tail })),
   };
 }
 
