@@ -3,6 +3,7 @@
  * to ship to the browser (src/components/IncidentView.astro): nothing here is
  * ever sent anywhere.
  */
+import { VARIABLES } from '../env-line.ts';
 
 /** `1` while incident mode is on. */
 export const INCIDENT_KEY = 'proven-runbooks:incident-mode';
@@ -43,4 +44,11 @@ export function readEnvironment(text: string | null): Record<string, string> {
   } catch {
     return {};
   }
+}
+
+/** What "Set first" says of a variable the reader has not given: the panel holds only some of them. */
+export function unsetText(name: string): string {
+  return (VARIABLES as readonly string[]).includes(name)
+    ? 'not set here: export it, or fill in “Your environment”'
+    : 'not set here: export it (the page says what it names)';
 }
