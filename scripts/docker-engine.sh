@@ -21,8 +21,8 @@
 # to export DOCKER_API_VERSION=<server API version>.
 #
 # Testcontainers (node) with this engine: TESTCONTAINERS_HOST_OVERRIDE=localhost
-# (see `env`); Ryuk is off unless TESTCONTAINERS_RYUK_DISABLED=false, and then
-# uses the reaper built by scripts/images/reaper/build.sh (no registry here).
+# (see `env`); the harness turns Ryuk on when a reaper image is there (here the
+# one scripts/images/reaper/build.sh builds: no registry) and the bridge exists.
 #
 # Environment: DOCKERD_LOG (default /var/log/dockerd.log),
 #              DOCKERD_WAIT seconds to wait for the engine (default 30),
@@ -115,9 +115,6 @@ cmd_env() {
   printf 'export DOCKER_HOST=unix://%s\n' "$SOCK"
   [[ -n $API_HINT ]] && printf 'export DOCKER_API_VERSION=%s\n' "$API_HINT"
   [[ -z ${DOCKER:-} && $c != "$(command -v docker 2>/dev/null || true)" ]] && printf 'export DOCKER=%s\n' "$c"
-  # The official Ryuk image cannot be pulled here: the harness removes its own
-  # containers (TESTCONTAINERS_RYUK_DISABLED=false switches Ryuk on).
-  printf 'export TESTCONTAINERS_RYUK_DISABLED=true\n'
   # Where /.dockerenv exists, Testcontainers looks up the gateway of the
   # "bridge" network, which an engine started with --bridge=none lacks
   # ("Could not find a working container runtime strategy"); Ryuk's port is

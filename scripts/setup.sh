@@ -70,7 +70,7 @@ elif [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
   bash scripts/docker-engine.sh ensure
   say "PostgreSQL images (built once, then cached by the engine)"
   bash scripts/images/build.sh --if-missing
-  # Testcontainers' reaper (Ryuk) cannot be pulled either: a compatible one, for TESTCONTAINERS_RYUK_DISABLED=false.
+  # Testcontainers' reaper (Ryuk) cannot be pulled either: a compatible one, which the harness then uses by default.
   bash scripts/images/reaper/build.sh --if-missing
 elif docker info > /dev/null 2>&1; then
   say "Docker answers; images it lacks: \`docker pull postgres:N\` or, as root, \`bash scripts/images/build.sh\`"

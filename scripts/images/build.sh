@@ -3,9 +3,15 @@
 # from Debian packages, with no image registry: debootstrap a minimal Debian
 # with postgresql-<major>, then `docker import` it.
 #
-# Usage: scripts/images/build.sh [--if-missing] [MAJOR...]
+# Usage: scripts/images/build.sh [--if-missing] [--plan] [MAJOR...]
 #   MAJOR          majors to build (default: every row of versions.tsv)
 #   --if-missing   skip images the engine already has from this same recipe (CI's cache)
+#   --plan         print what each row would do and exit (needs neither root nor Docker)
+#
+# A row whose suite is - (no Debian suite here packages that major) is skipped
+# with a message, not an error: that major runs only where its official image
+# can be had. A row whose suite has lost postgresql-<major> (sid moves on) fails,
+# naming the row: an image is never built from another major than its row's.
 #
 # Needs: root, debootstrap (apt-get install -y debootstrap), a Docker engine
 # that answers (scripts/docker-engine.sh ensure).
@@ -45,7 +51,7 @@ say() { printf 'build: %s\n' "$*" >&2; }
 die() { printf 'build: error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
-	sed -n '6,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	sed -n '6,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -68,6 +74,26 @@ find_mirror() {
 
 # rows of versions.tsv: "major suite local_image official_image"
 rows() { grep -v '^[[:space:]]*#' "$VERSIONS" | awk -F'\t' 'NF >= 4 { print $1, $2, $3, $4 }'; }
+
+# The suite column's "no Debian suite here": the row names only an official image.
+NO_SUITE=-
+
+# skip_note MAJOR OFFICIAL: why a row without a suite is not built.
+skip_note() {
+	# shellcheck disable=SC2016  # the backticks quote a command for the reader; nothing expands
+	printf 'PostgreSQL %s: no Debian suite here packages postgresql-%s (suite %s in versions.tsv); skipped: it runs where `docker pull %s` works, else verify reports "no server for %s here"' \
+		"$1" "$1" "$NO_SUITE" "$2" "$1"
+}
+
+# check_major ROOT MAJOR ROW: the tree's only server is MAJOR's. Guards the row
+# against a suite that moved on (a dependency pulling in another major's server).
+check_major() {
+	local root=$1 major=$2 row=$3 found
+	found=$({ find "$root/usr/lib/postgresql" -mindepth 3 -maxdepth 3 -path '*/bin/postgres' 2>/dev/null || :; } | awk -F/ '{ print $(NF-2) }' | sort -n | tr '\n' ' ')
+	found=${found% }
+	[[ $found == "$major" ]] ||
+		die "row '$row' of versions.tsv: the image would hold PostgreSQL ${found:-(none)} instead of exactly PostgreSQL $major; fix the row"
+}
 
 image_exists() { "$DOCKER" image inspect "$1" >/dev/null 2>&1; }
 
@@ -202,6 +228,9 @@ build_one() {
 		for opt in "${OPTIONAL_PACKAGES[@]}"; do
 			grep -q "Couldn't find these debs:.*\b$opt\b" "$log" && missing=1
 		done
+		if grep -q "Couldn't find these debs:.*\bpostgresql-$major\b" "$log"; then
+			die "row '$major $suite' of versions.tsv: Debian $suite has no postgresql-$major (the suite moved on?); point the row at a suite that has it, or set its suite to $NO_SUITE"
+		fi
 		if [[ $missing == 1 ]]; then
 			say "$image: ${OPTIONAL_PACKAGES[*]} not in $suite; building without"
 			extra_ok=0
@@ -219,10 +248,13 @@ build_one() {
 	say "$image: debootstrap done in $((t - start)) s"
 
 	finish_rootfs "$dir" "$major" "$pgdata"
+	check_major "$dir" "$major" "$major $suite"
 	# shellcheck disable=SC2016  # ${Version} is dpkg-query's, not ours
 	pgver=$(chroot "$dir" dpkg-query -W -f='${Version}' "postgresql-$major")
-	chroot "$dir" "/usr/lib/postgresql/$major/bin/postgres" --version >/dev/null ||
+	t=$(chroot "$dir" "/usr/lib/postgresql/$major/bin/postgres" --version) ||
 		die "$image: postgres does not run"
+	[[ $t =~ \(PostgreSQL\)\ $major(\.|[a-z]) ]] ||
+		die "row '$major $suite' of versions.tsv: the server says \"$t\", not PostgreSQL $major"
 
 	say "$image: docker import (postgresql-$major $pgver)"
 	# `docker import --change` of a 20.10 engine rejects STOPSIGNAL: import under a
@@ -264,12 +296,26 @@ build_one() {
 	RESULTS+=("$(printf '%-40s %4ss %8s  postgresql-%s %s' "$image" "$((t - start))" "$(human "$size")" "$major" "$pgver")")
 }
 
+# plan ROW...: what main would do with each row, one line each.
+plan() {
+	local major suite image official row
+	for row; do
+		read -r major suite image official <<<"$row"
+		if [[ $suite == "$NO_SUITE" ]]; then
+			printf '%s\tskip\t%s\n' "$major" "$(skip_note "$major" "$official")"
+		else
+			printf '%s\tbuild\t%s from Debian %s postgresql-%s (stands in for %s)\n' "$major" "$image" "$suite" "$major" "$official"
+		fi
+	done
+}
+
 main() {
-	local if_missing=0 arg
+	local if_missing=0 plan_only=0 arg
 	local -a wanted=()
 	for arg; do
 		case $arg in
 			--if-missing) if_missing=1 ;;
+			--plan) plan_only=1 ;;
 			-h | --help) usage ;;
 			[0-9]*) wanted+=("$arg") ;;
 			*) say "unknown argument: $arg"; usage ;;
@@ -277,6 +323,28 @@ main() {
 	done
 
 	[[ -r $VERSIONS ]] || die "$VERSIONS not found"
+	local -a todo=()
+	local major suite image official found row
+	if [[ ${#wanted[@]} -eq 0 ]]; then
+		while read -r major suite image official; do todo+=("$major $suite $image $official"); done < <(rows)
+	else
+		for arg in "${wanted[@]}"; do
+			found=$(rows | awk -v m="$arg" '$1 == m')
+			[[ -n $found ]] || die "major $arg is not in $VERSIONS"
+			todo+=("$found")
+		done
+	fi
+
+	if [[ $plan_only == 1 ]]; then
+		plan "${todo[@]}"
+		return 0
+	fi
+	# Nothing to build (only rows without a suite): say so without asking for root or Docker.
+	if ! plan "${todo[@]}" | cut -f2 | grep -qx build; then
+		for row in "${todo[@]}"; do read -r major suite image official <<<"$row"; say "$(skip_note "$major" "$official")"; done
+		return 0
+	fi
+
 	[[ $(id -u) == 0 ]] || die "must run as root (debootstrap and chroot need it)"
 	command -v debootstrap >/dev/null ||
 		die "debootstrap is not installed (apt-get install -y debootstrap)"
@@ -289,23 +357,16 @@ main() {
 		MIRROR=$(find_mirror) || die "no Debian mirror in the apt sources; set MIRROR"
 	fi
 
-	local -a todo=()
-	local major suite image official found
-	if [[ ${#wanted[@]} -eq 0 ]]; then
-		while read -r major suite image official; do todo+=("$major $suite $image $official"); done < <(rows)
-	else
-		for arg in "${wanted[@]}"; do
-			found=$(rows | awk -v m="$arg" '$1 == m')
-			[[ -n $found ]] || die "major $arg is not in $VERSIONS"
-			todo+=("$found")
-		done
-	fi
-
 	RESULTS=()
 	local total_start row
 	total_start=$(date +%s)
 	for row in "${todo[@]}"; do
 		read -r major suite image official <<<"$row"
+		if [[ $suite == "$NO_SUITE" ]]; then
+			say "$(skip_note "$major" "$official")"
+			RESULTS+=("$(printf '%-40s %s' "postgres:$major" 'no Debian suite here (skipped)')")
+			continue
+		fi
 		if [[ $if_missing == 1 ]] && image_exists "$image"; then
 			if [[ $(image_recipe "$image") == "$RECIPE" ]]; then
 				say "$image: present, skipped (--if-missing)"
@@ -321,4 +382,5 @@ main() {
 	printf '%s\n' "${RESULTS[@]}"
 }
 
-main "$@"
+# Sourced (by a test of its functions), it only defines them.
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then main "$@"; fi

@@ -115,7 +115,7 @@ describe('secrets in captured output', () => {
     s.write('content/secret.md', [
       '---', 'title: Secrets', '---', '',
       '```bash run id=keep hidden', 'printf %s "$SANDBOX_PASSWORD" > "$BACKUP_DIR/password"', '```', '',
-      '```bash run id=use', 'psql -X -q -c "create role app login password \'$SANDBOX_PASSWORD\'"',
+      '```bash run id=use role=drill', 'psql -X -q -c "create role app login password \'$SANDBOX_PASSWORD\'"',
       'echo "the password is $SANDBOX_PASSWORD"', 'echo "postgres://app:$SANDBOX_PASSWORD@localhost/app"',
       'PGPASSWORD="$SANDBOX_PASSWORD" env | grep ^PGPASSWORD', 'pg_dumpall --globals-only | grep -i "role app"', '```', '',
     ].join('\n'));

@@ -52,7 +52,7 @@ function hostileRunbook(): string {
     attempt('unix-socket-in-tmp', `PGHOST=/tmp PGPORT=${PORT} psql -X -c 'drop table precious'`),
     attempt('export-pghost', `export PGHOST=127.0.0.1 PGPORT=${PORT}\npsql -X -c 'drop table precious'`),
     attempt('caller-pgpass', `cat "${victim.dir}/caller-home/.pgpass" 2>/dev/null | grep -q secret && psql -X -h 127.0.0.1 -p ${PORT} -c 'select 1'`),
-    '```bash run id=own-server-still-fine\nunset PGHOST PGPORT; export PGHOST="$SANDBOX_DIR/run" PGPORT=5432; psql -X -At -c "select 1"\n```\n',
+    '```bash run id=own-server-still-fine role=drill\nunset PGHOST PGPORT; export PGHOST="$SANDBOX_DIR/run" PGPORT=5432; psql -X -At -c "select 1"\n```\n',
   ].join('\n');
 }
 

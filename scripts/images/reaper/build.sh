@@ -7,9 +7,9 @@
 # Usage: scripts/images/reaper/build.sh [--if-missing]
 #   --if-missing   keep an image built from this same recipe
 #
-# The image name is in ./IMAGE (read by the harness too). Use it with
-#   TESTCONTAINERS_RYUK_DISABLED=false   (the harness then picks this image
-#   when the official one is absent; or set RYUK_CONTAINER_IMAGE yourself).
+# The image name is in ./IMAGE (read by the harness too): the harness uses it
+# for Ryuk by default when the official image is absent (or set
+# RYUK_CONTAINER_IMAGE yourself; TESTCONTAINERS_RYUK_DISABLED=true turns Ryuk off).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -24,8 +24,9 @@ Options for verify:
   --sandbox KIND    auto (default): docker when an engine answers and has PostgreSQL images, else local;
                     docker: a new container per runbook (Testcontainers), steps run inside through exec;
                     local: a new cluster per runbook from PostgreSQL binaries on this machine
-  --pg LIST         major versions to verify on, e.g. 13,15,17,18 (default: every image the engine has,
-                    or the local binaries' version); each runbook runs once per version its frontmatter allows
+  --pg LIST         major versions to verify on, e.g. 13,15,17,18 (default: every version in
+                    scripts/images/versions.tsv with docker, or the local binaries' version); each runbook runs
+                    once per version its frontmatter allows; a version with no server here is reported, not run
   -j, --jobs N      runs at once, each in its own sandbox (default: the number of cores)
   --shard I/N       run only shard I of N (runbook × version pairs split evenly by recorded duration)
   --durations FILE  a previous report whose run durations balance the shards (default: --report's file)
@@ -35,7 +36,8 @@ Options for verify:
   --pg-bin DIR      local PostgreSQL binaries to use (default: PATH, pg_config, /usr/lib/postgresql/N/bin)
   -h, --help        this text
 
-Exit status: 0 all passed, 1 a runbook failed, 2 bad input or usage, 130 interrupted.
+Exit status: 0 nothing failed (versions with no server here are reported, not failed), 1 a runbook failed
+or no version asked for has a server here, 2 bad input or usage, 130 interrupted.
 Errors carry a code (RBnnn); content/reference/harness-errors.md explains each one.`;
 
 export async function main(argv: string[], io: Io): Promise<number> {

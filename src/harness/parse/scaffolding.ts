@@ -36,6 +36,7 @@ const SANDBOX_ONLY: [RegExp, string][] = [
 /** Variables only the sandbox sets: on a reader's machine they are empty, and "$SANDBOX_DIR/restored" becomes "/restored". */
 const SANDBOX_VARIABLES: [RegExp, string][] = [
   [/\$\{?SANDBOX_DIR\b\}?/g, 'the sandbox\'s own directory'],
+  [/\$\{?SANDBOX_PASSWORD\b\}?/g, 'the password the sandbox generated for this run'],
 ];
 
 function find(code: string, rules: [RegExp, string][]): Finding[] {

@@ -1,6 +1,7 @@
 import type { RunbookResult, StepResult } from '../model.ts';
 import { formatPosition } from '../errors.ts';
-import type { Report } from './format.ts';
+import { isNoServer, type Report } from './format.ts';
+import { noServerHere } from '../sandbox/no-server.ts';
 import { formatDuration } from '../text/index.ts';
 
 const MARK: Record<StepResult['status'], string> = { passed: '✓', failed: '✗', 'timed-out': '⏱', 'not-run': '·' };
@@ -59,6 +60,7 @@ export function matrixTable(report: Report): string {
     const run = report.runbooks.find((r) => r.file === file && r.major === major);
     if (!run) return report.notApplicable.some((n) => n.file === file && n.major === major) ? 'n/a' : '';
     const mark = { passed: '✓', failed: '✗', error: '✗', skipped: '-' }[run.status];
+    if (isNoServer(run)) return 'no server';
     return run.status === 'skipped' ? '- skipped' : `${mark} ${formatDuration(run.durationMs)}${run.reusedFrom ? ' ↺' : ''}`;
   };
   const header = `${'runbook'.padEnd(width)}  ${report.majors.map((m) => `PG ${m}`.padEnd(10)).join(' ')}`;
@@ -66,13 +68,41 @@ export function matrixTable(report: Report): string {
   return ['', header, ...rows].join('\n');
 }
 
+/**
+ * The versions that had no server here, in words: one line each, then what
+ * it means for the verdict. Neither passed nor failed; verify's exit status
+ * counts failures only, so these alone leave it 0.
+ */
+export function noServerLines(report: Report): string[] {
+  const runs = report.runbooks.filter(isNoServer);
+  if (runs.length === 0) return [];
+  const majors = [...new Set(runs.map((r) => r.major))].sort((a, b) => a - b);
+  const lines = majors.map((major, i) => {
+    const count = runs.filter((r) => r.major === major).length;
+    return `${i === 0 ? 'Missing: ' : '         '} ${noServerHere(major)}: ${count} run(s) not run, neither passed nor failed`;
+  });
+  const s = report.summary;
+  const versions = majors.length === 1 ? `${majors[0]}` : `${majors.slice(0, -1).join(', ')} and ${majors.at(-1)}`;
+  lines.push(s.failed === 0
+    ? `          nothing failed: only PostgreSQL ${versions} went unverified, for want of a server here (exit status 0)`
+    : `          (PostgreSQL ${versions} not counted: no server here; the failures above decide the exit status)`);
+  return lines;
+}
+
 /** The closing block: totals, then the plain `N passed, N failed` line CI logs look for. */
 export function summary(report: Report, reportPath: string | undefined): string {
   const s = report.summary;
+  const noServerRuns = report.runbooks.filter(isNoServer);
+  const noServer = noServerRuns.length;
+  const skipped = s.skipped - noServer;
+  // Steps of versions with no server never could run: counted apart, so "not run" keeps meaning "cut short".
+  const stepsNoServer = noServerRuns.reduce((n, r) => n + r.steps.filter((step) => step.status === 'not-run').length, 0);
   const lines = [
     '',
-    `Runs:     ${s.passed} passed, ${s.failed} failed${s.skipped ? `, ${s.skipped} skipped (not runnable in this sandbox)` : ''} (${s.runs} runbook × version${s.reused ? `; ${s.reused} reused from the cache` : ''})`,
-    `Steps:    ${s.stepsPassed} passed, ${s.stepsFailed} failed, ${s.stepsNotRun} not run; ${s.unverifiedBlocks} block(s) shown but not verified`,
+    `Runs:     ${s.passed} passed, ${s.failed} failed${skipped ? `, ${skipped} skipped (not runnable in this sandbox)` : ''}`
+      + `${noServer ? `, ${noServer} not run (no server here)` : ''} (${s.runs} runbook × version${s.reused ? `; ${s.reused} reused from the cache` : ''})`,
+    ...noServerLines(report),
+    `Steps:    ${s.stepsPassed} passed, ${s.stepsFailed} failed, ${s.stepsNotRun - stepsNoServer} not run${stepsNoServer ? ` (and ${stepsNoServer} of versions with no server here)` : ''}; ${s.unverifiedBlocks} block(s) shown but not verified`,
     `Time:     ${formatDuration(s.durationMs)}${report.interrupted ? ' (interrupted)' : ''}`,
   ];
   const servers = [...new Set(report.runbooks.map((r) => r.server ? `${r.server.version.split(' on ')[0]} [${r.server.source}]` : '').filter(Boolean))];

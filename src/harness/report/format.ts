@@ -3,6 +3,7 @@ import type { NotApplicable } from '../plan/matrix.ts';
 import type { Shard } from '../plan/shard.ts';
 import { maskVolatile } from './volatile.ts';
 import type { ServerLogTail } from '../execute/server-log.ts';
+import { NO_SERVER_KIND } from '../sandbox/no-server.ts';
 
 /**
  * The report's format version: the site refuses a report of another. It
@@ -100,6 +101,14 @@ function stepReport(result: StepResult): StepReport {
     failures: result.failures.map(({ position, ...rest }) => ({ ...rest, line: position.line, column: position.column })),
     ...(result.serverLogs?.length ? { serverLogs: result.serverLogs.map((log) => ({ path: log.path, tail: maskVolatile(log.tail) })) } : {}),
   };
+}
+
+/**
+ * A run of a major version this machine had no server for ("no server for 16
+ * here"): skipped, not evidence either way. Its sandbox says so.
+ */
+export function isNoServer(run: Pick<RunbookReport, 'status' | 'sandbox'>): boolean {
+  return run.status === 'skipped' && run.sandbox === NO_SERVER_KIND;
 }
 
 /**

@@ -28,10 +28,12 @@ export interface ContainerSandboxOptions {
 /**
  * Testcontainers reads its settings from `process.env` only, when it first
  * talks to the engine: they are handed over here, just before it does (never
- * on import), with the reaper image ryuk.ts chose.
+ * on import), with what ryuk.ts chose. TESTCONTAINERS_RYUK_DISABLED is always
+ * set, so Testcontainers never starts a reaper ryuk.ts found unable to run.
  */
 function configureTestcontainers(settings: SandboxSettings, reaper: ReaperChoice): void {
-  Object.assign(process.env, settings.testcontainers, reaper.image ? { RYUK_CONTAINER_IMAGE: reaper.image } : {});
+  Object.assign(process.env, settings.testcontainers, { TESTCONTAINERS_RYUK_DISABLED: reaper.on ? 'false' : 'true' },
+    reaper.image ? { RYUK_CONTAINER_IMAGE: reaper.image } : {});
 }
 
 /**

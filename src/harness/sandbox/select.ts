@@ -4,7 +4,8 @@ import { findPostgres } from './postgres-binaries.ts';
 import { LocalClusterSandbox } from './local-cluster.ts';
 import { ContainerSandbox } from './container.ts';
 import { dockerEngine } from './docker.ts';
-import { availableMajors, resolveImage } from './images.ts';
+import { availableMajors, chooseServer, readImageTable } from './images.ts';
+import { NoServerSandbox } from './no-server.ts';
 import { chooseReaper } from './ryuk.ts';
 import type { SandboxSettings } from './settings.ts';
 
@@ -20,7 +21,7 @@ export interface Selection {
 
 export interface SelectOptions {
   kind: SandboxKind;
-  /** Requested majors (`--pg 13,17`); default: what the chosen kind has. */
+  /** Requested majors (`--pg 13,17`); default: every row of versions.tsv (docker), the binaries' version (local). */
   majors?: number[];
   binDir?: string;
   scriptsDir: string;
@@ -32,22 +33,52 @@ async function local(options: SelectOptions, why: string): Promise<Selection> {
   const byMajor = new Map<number, Sandbox>();
   const wanted = options.majors ?? [undefined];
   for (const major of wanted) {
-    const install = await findPostgres({ path: options.settings.path, ...(options.binDir ? { binDir: options.binDir } : {}), ...(major !== undefined ? { major } : {}) });
-    byMajor.set(install.major, new LocalClusterSandbox({ install, scriptsDir: options.scriptsDir, settings: options.settings }));
+    const found = await findPostgres({ path: options.settings.path, ...(options.binDir ? { binDir: options.binDir } : {}), ...(major !== undefined ? { major } : {}) })
+      .catch((error: unknown) => {
+        // An asked-for major with no binaries stays in the matrix as "no server for N here"; with none asked, nothing can run.
+        if (major === undefined || !(error instanceof HarnessError)) throw error;
+        return new NoServerSandbox(major, error.message);
+      });
+    if (found instanceof NoServerSandbox) byMajor.set(found.major, found);
+    else byMajor.set(found.major, new LocalClusterSandbox({ install: found, scriptsDir: options.scriptsDir, settings: options.settings }));
   }
+  if (![...byMajor.values()].some((s) => s.kind !== 'none')) throw noServerAtAll(byMajor, 'NoPostgres');
   return { kind: 'local', why, byMajor };
 }
 
-async function containers(options: SelectOptions, why: string): Promise<Selection> {
-  const majors = options.majors ?? await availableMajors(options.settings, options.scriptsDir);
-  if (majors.length === 0) throw new HarnessError('NoImage', 'The Docker engine has no PostgreSQL image at all');
+/** Every asked-for major without a server: nothing would run, which is an error, not an empty pass. */
+function noServerAtAll(byMajor: Map<number, Sandbox>, code: 'NoImage' | 'NoPostgres'): HarnessError {
+  return new HarnessError(code, `No server for any version asked for here: ${[...byMajor.values()].map((s) => s.description).join('; ')}`);
+}
+
+/**
+ * Each major once per verification (never per page): a container sandbox
+ * where an image is present or could be pulled, else the no-server stand-in
+ * that reports "no server for N here" on every page.
+ */
+async function containerSandboxes(options: SelectOptions, majors: number[]): Promise<{ byMajor: Map<number, Sandbox>; notes: string[] }> {
   const byMajor = new Map<number, Sandbox>();
+  const notes: string[] = [];
   for (const major of majors) {
-    await resolveImage(options.settings, options.scriptsDir, major);
-    byMajor.set(major, new ContainerSandbox({ major, scriptsDir: options.scriptsDir, settings: options.settings }));
+    const choice = await chooseServer(options.settings, options.scriptsDir, major);
+    if ('none' in choice) {
+      byMajor.set(major, new NoServerSandbox(major, choice.none));
+    } else {
+      if (choice.how !== 'present') notes.push(`PostgreSQL ${major}: ${choice.how}`);
+      byMajor.set(major, new ContainerSandbox({ major, scriptsDir: options.scriptsDir, settings: options.settings }));
+    }
+  }
+  return { byMajor, notes };
+}
+
+async function containers(options: SelectOptions, why: string): Promise<Selection> {
+  const majors = options.majors ?? readImageTable(options.scriptsDir).map((r) => r.major);
+  const { byMajor, notes } = await containerSandboxes(options, majors);
+  if (![...byMajor.values()].some((s) => s.kind !== 'none')) {
+    throw options.majors ? noServerAtAll(byMajor, 'NoImage') : new HarnessError('NoImage', 'The Docker engine has no PostgreSQL image at all');
   }
   const reaper = await chooseReaper(options.settings, options.scriptsDir);
-  return { kind: 'docker', why: `${why}; ${reaper.summary}`, byMajor };
+  return { kind: 'docker', why: [why, ...notes, reaper.summary].join('; '), byMajor };
 }
 
 /**
@@ -63,7 +94,9 @@ export async function selectSandboxes(options: SelectOptions): Promise<Selection
     return containers(options, `--sandbox docker, engine ${engine.version}`);
   }
   if (!engine.ok) return local(options, `auto: no Docker engine (${engine.reason})`);
-  const majors = options.majors ?? await availableMajors(options.settings, options.scriptsDir);
-  if (majors.length === 0) return local(options, `auto: Docker engine ${engine.version} has no PostgreSQL images (bash scripts/images/build.sh)`);
-  return containers({ ...options, majors }, `auto: Docker engine ${engine.version} answers`);
+  // Docker when the engine has an image of some version; the matrix is still every version asked for
+  // (default: every row of versions.tsv), those without a server reported as such, never dropped.
+  const present = await availableMajors(options.settings, options.scriptsDir);
+  if (present.length === 0) return local(options, `auto: Docker engine ${engine.version} has no PostgreSQL images (bash scripts/images/build.sh)`);
+  return containers(options, `auto: Docker engine ${engine.version} answers`);
 }

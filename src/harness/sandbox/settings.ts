@@ -21,7 +21,7 @@ export interface SandboxSettings {
   /**
    * The variables Testcontainers reads from `process.env` (it has no other
    * way in); the container sandbox sets them when it first starts.
-   * TESTCONTAINERS_RYUK_DISABLED is `true` unless the caller set it (see ryuk.ts);
+   * TESTCONTAINERS_RYUK_DISABLED only when the caller set it (otherwise ryuk.ts decides);
    * TESTCONTAINERS_HOST_OVERRIDE is `localhost` unless the caller set it (see container.ts);
    * RYUK_CONTAINER_IMAGE only when the caller set it.
    */
@@ -44,17 +44,16 @@ export function dockerClientEnv(env: Env): DockerEnv {
 
 /** A process environment → the sandboxes' settings. Pure. */
 export function sandboxSettings(env: Env): SandboxSettings {
-  // Ryuk (Testcontainers' reaper) needs an image pulled from a registry. The
-  // sandbox removes its containers itself (and sweeps those of a crashed run),
-  // so Ryuk is off unless the caller switches it on (see ryuk.ts).
+  // Ryuk (Testcontainers' reaper) is on wherever it can run; ryuk.ts decides
+  // from the engine, and the caller's TESTCONTAINERS_RYUK_DISABLED always wins.
   // Inside a container (a CI runner) Testcontainers looks for the gateway of
   // Docker's default bridge, which an engine started with --bridge=none lacks.
   // Steps go through exec; the one port we connect to is Ryuk's, published on
   // loopback (scripts/docker-engine.sh), so localhost is the right answer.
   const testcontainers: Record<string, string> = {
-    TESTCONTAINERS_RYUK_DISABLED: env.TESTCONTAINERS_RYUK_DISABLED ?? 'true',
     TESTCONTAINERS_HOST_OVERRIDE: env.TESTCONTAINERS_HOST_OVERRIDE ?? 'localhost',
   };
+  if (env.TESTCONTAINERS_RYUK_DISABLED !== undefined) testcontainers.TESTCONTAINERS_RYUK_DISABLED = env.TESTCONTAINERS_RYUK_DISABLED;
   if (env.RYUK_CONTAINER_IMAGE) testcontainers.RYUK_CONTAINER_IMAGE = env.RYUK_CONTAINER_IMAGE;
   return {
     path: env.PATH ?? '',

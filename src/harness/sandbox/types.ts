@@ -28,7 +28,8 @@ export interface SandboxOptions {
 
 /** A recipe for throwaway PostgreSQL servers. `start` makes a brand-new one. */
 export interface Sandbox {
-  readonly kind: 'local' | 'docker';
+  /** `none`: no server for this major here (no-server.ts); its runs are reported, never started. */
+  readonly kind: 'local' | 'docker' | 'none';
   /** One line for humans: "local cluster, PostgreSQL 15.18 from /usr/lib/postgresql/15/bin". */
   readonly description: string;
   start(options?: SandboxOptions): Promise<StartedSandbox>;

@@ -32,6 +32,8 @@ export interface Badge {
   /** `11 steps ran (3 hidden set-up or check steps) · 1 block shown but not run` */
   counts: string;
   notApplicable?: string;
+  /** `Not run on PostgreSQL 14 and 16: no server for them where it was verified (neither passed nor failed)` */
+  noServer?: string;
   runs: BadgeRun[];
 }
 
@@ -60,14 +62,20 @@ function durationOf(runs: RunSummary[]): string | undefined {
 
 export function badgeFor(proof: PageProof): Badge {
   const base = { counts: counts(proof) };
-  const na = proof.notApplicable.length > 0
-    ? { notApplicable: `Not applicable to PostgreSQL ${listVersions(proof.notApplicable.map((n) => n.major))}: ${proof.notApplicable[0]!.reason}` }
-    : {};
+  const missing = proof.runs.filter((r) => r.noServer).map((r) => r.major);
+  const notes = {
+    ...(proof.notApplicable.length > 0
+      ? { notApplicable: `Not applicable to PostgreSQL ${listVersions(proof.notApplicable.map((n) => n.major))}: ${proof.notApplicable[0]!.reason}` }
+      : {}),
+    ...(missing.length > 0
+      ? { noServer: `Not run on PostgreSQL ${listVersions(missing)}: no server for ${missing.length === 1 ? 'it' : 'them'} where it was verified (neither passed nor failed)` }
+      : {}),
+  };
   if (proof.status === 'no-steps') {
-    return { ...base, ...na, status: 'unverified', headline: 'Not verified', reason: 'nothing on this page runs in the sandbox', runs: [] };
+    return { ...base, ...notes, status: 'unverified', headline: 'Not verified', reason: 'nothing on this page runs in the sandbox', runs: [] };
   }
   if (proof.status === 'unverified' && proof.runs.length === 0) {
-    return { ...base, ...na, status: 'unverified', headline: 'Not verified', reason: proof.problem?.message ?? 'no report', runs: [] };
+    return { ...base, ...notes, status: 'unverified', headline: 'Not verified', reason: proof.problem?.message ?? 'no report', runs: [] };
   }
   const runs: BadgeRun[] = proof.runs.map((r) => ({
     major: r.major, status: r.status, duration: formatDuration(r.durationMs), date: formatDate(r.verifiedAt), reused: r.reused,
@@ -80,11 +88,11 @@ export function badgeFor(proof: PageProof): Badge {
   if (proof.status === 'failed') {
     const steps = proof.steps.filter((s) => s.status === 'failed').map((s) => `step “${s.id}” (line ${s.line})`);
     const reason = steps.length > 0 ? `${steps.join(', ')} failed` : (proof.runs.find((r) => r.error)?.error ?? 'the runbook did not complete');
-    return { ...base, ...na, ...when, ...(duration ? { duration } : {}), status: 'failed', headline: `Failed on PostgreSQL ${listVersions(failed)}`,
+    return { ...base, ...notes, ...when, ...(duration ? { duration } : {}), status: 'failed', headline: `Failed on PostgreSQL ${listVersions(failed)}`,
       reason, runs };
   }
   if (proof.status === 'unverified') {
-    return { ...base, ...na, ...when, status: 'unverified', headline: 'Not verified', reason: proof.problem?.message ?? 'no report', runs };
+    return { ...base, ...notes, ...when, status: 'unverified', headline: 'Not verified', reason: proof.problem?.message ?? 'no report', runs };
   }
-  return { ...base, ...na, ...when, ...(duration ? { duration } : {}), status: 'verified', headline: `Verified on PostgreSQL ${listVersions(passed)}`, runs };
+  return { ...base, ...notes, ...when, ...(duration ? { duration } : {}), status: 'verified', headline: `Verified on PostgreSQL ${listVersions(passed)}`, runs };
 }

@@ -3,11 +3,11 @@
  * proofs and the report in, rows of cells out (src/pages/matrix.astro lays
  * them out).
  */
-import type { Report } from '../../harness/report/format.ts';
+import { isNoServer, type Report } from '../../harness/report/format.ts';
 import type { PageProof } from './page-proof.ts';
 import { formatDate, formatDay, formatDuration, runDates } from './format.ts';
 
-export type CellKind = 'passed' | 'failed' | 'skipped' | 'not-applicable' | 'absent' | 'unverified';
+export type CellKind = 'passed' | 'failed' | 'skipped' | 'no-server' | 'not-applicable' | 'absent' | 'unverified';
 
 export interface MatrixCell {
   major: number;
@@ -32,6 +32,8 @@ export interface MatrixRow {
 
 export interface Matrix {
   majors: number[];
+  /** Majors none of whose runs had a server ("no server for 16 here"): their column says so in its heading. */
+  noServer: number[];
   rows: MatrixRow[];
   /** One line per server the report used: `18 → PostgreSQL 18.6 (…) · image`. */
   servers: { major: number; version: string; source: string }[];
@@ -58,6 +60,7 @@ function cell(page: MatrixPage, major: number): MatrixCell {
   if (!run) return { major, kind: 'absent', text: '–', title: `PostgreSQL ${major} did not run this page` };
   const when = `${formatDate(run.verifiedAt)}${run.reused ? ' (reused unchanged run)' : ''}`;
   if (run.status === 'passed') return { major, kind: 'passed', text: `✓ ${formatDuration(run.durationMs)}`, title: `Passed in ${formatDuration(run.durationMs)} on ${run.serverVersion ?? `PostgreSQL ${major}`}, ${when}` };
+  if (run.noServer) return { major, kind: 'no-server', text: 'no server here', title: `Neither passed nor failed: ${run.error ?? `no server for ${major} here`}` };
   if (run.status === 'skipped') return { major, kind: 'skipped', text: 'not run', title: run.error ?? 'skipped' };
   return { major, kind: 'failed', text: `✗ ${formatDuration(run.durationMs)}`, title: `${run.status}, ${when}: ${proof.problem?.message ?? run.error ?? ''}` };
 }
@@ -76,5 +79,9 @@ export function buildMatrix(report: Report | undefined, pages: MatrixPage[]): Ma
   for (const run of report?.runbooks ?? []) {
     if (run.server && !servers.has(run.major)) servers.set(run.major, { major: run.major, version: run.server.version, source: run.server.source });
   }
-  return { majors, rows, servers: [...servers.values()].sort((a, b) => a.major - b.major) };
+  const noServer = majors.filter((m) => {
+    const runs = (report?.runbooks ?? []).filter((r) => r.major === m);
+    return runs.length > 0 && runs.every(isNoServer);
+  });
+  return { majors, noServer, rows, servers: [...servers.values()].sort((a, b) => a.major - b.major) };
 }

@@ -9,7 +9,7 @@
  * shown as not verified instead.
  */
 import { createHash } from 'node:crypto';
-import type { Report, RunbookReport, StepReport } from '../../harness/report/format.ts';
+import { isNoServer, type Report, type RunbookReport, type StepReport } from '../../harness/report/format.ts';
 import type { StepStatus } from '../../harness/model.ts';
 import { readPageBlocks, type PageBlock } from '../page-blocks.ts';
 
@@ -29,6 +29,8 @@ export interface RunSummary {
   /** Image or binary directory. */
   serverSource?: string;
   error?: string;
+  /** Skipped because there was no server for this major where it ran ("no server for 16 here"): not evidence either way. */
+  noServer?: true;
 }
 
 export interface StepRun {
@@ -161,6 +163,7 @@ function summarize(run: RunbookReport, generatedAt: string): RunSummary {
     verifiedAt: reusedFrom ?? generatedAt, reused: reusedFrom !== null,
     ...(run.server ? { serverVersion: run.server.version, serverSource: run.server.source } : {}),
     ...(run.error ? { error: run.error } : {}),
+    ...(isNoServer(run) ? { noServer: true as const } : {}),
   };
 }
 
