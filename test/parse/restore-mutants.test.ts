@@ -5,20 +5,14 @@
  * Every command of such a page would still exit 0 and the data would go
  * unchecked: the parser must reject each one, at a restore.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectPaths } from '../../src/harness/files/project.ts';
+import { markdownFiles } from '../../src/harness/files/collect.ts';
 import { codeNodes, parseMarkdown } from '../../src/harness/parse/markdown.ts';
 import { parseRunbook } from '../../src/harness/parse/index.ts';
 import { findRestore, newRestoreContext, provesData } from '../../src/harness/parse/restores.ts';
-
-function pages(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? pages(path) : name.endsWith('.md') ? [path] : [];
-  });
-}
 
 /** The page without the proofs after its last operator restore; undefined when it restores nothing. */
 function withoutProof(source: string, file: string): { mutant: string; removed: number } | undefined {
@@ -47,9 +41,8 @@ function withoutProof(source: string, file: string): { mutant: string; removed: 
 describe('a page that restores, with its proof taken out', () => {
   it('is rejected by the parser (RB125) on every page of the guide', () => {
     const { root, content } = projectPaths();
-    const results = pages(content).flatMap((path) => {
-      const file = relative(root, path);
-      const source = readFileSync(path, 'utf8');
+    const results = markdownFiles([relative(root, content)], root).flatMap((file) => {
+      const source = readFileSync(join(root, file), 'utf8');
       expect(parseRunbook(source, file).diagnostics.filter((d) => d.code === 'RB125'), file).toEqual([]);
       const mutant = withoutProof(source, file);
       if (!mutant) return [];

@@ -4,11 +4,12 @@
  * Checked on a page written for the purpose, then on every page of the guide.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { projectPaths } from '../../src/harness/files/project.ts';
+import { markdownFiles } from '../../src/harness/files/collect.ts';
 import { drillScaffolding, proofScaffolding, sandboxOnlySettings, sandboxVariables } from '../../src/harness/parse/scaffolding.ts';
 import { pageProof } from '../../src/site/proof/page-proof.ts';
 import { requiredVariables, runbookScript, scriptSteps } from '../../src/site/script.ts';
@@ -143,13 +144,6 @@ describe('a destructive step in the script', () => {
   });
 });
 
-function pages(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? pages(path) : name.endsWith('.md') ? [path] : [];
-  });
-}
-
 /**
  * Runs a script where no command exists and nothing outside a scratch
  * directory is writable (as nobody, with an empty PATH): every script must
@@ -171,7 +165,7 @@ if (!root && !process.env.CI) console.warn('the guide\'s scripts are only checke
 
 describe('every page\'s downloadable script', () => {
   const { root: projectRoot, content } = projectPaths();
-  const files = pages(content);
+  const files = markdownFiles([relative(projectRoot, content)], projectRoot).map((file) => join(projectRoot, file));
 
   it('has no drill, proof or sandbox-only command outside a comment', () => {
     expect(files.length).toBeGreaterThan(40);

@@ -76,10 +76,24 @@ function rateFrom(run: RunbookReport, key: RateKey, measuredAt: string): Rate | 
  * or none when the report has no passed run of it.
  */
 export function ratesFromReport(report: Report | undefined, file = THROUGHPUT_FILE): Rates {
+  // Every page of a build asks twice (its steps and its incident view) of one cached report object.
+  if (!report) return {};
+  const byFile = memo.get(report) ?? new Map<string, Rates>();
+  memo.set(report, byFile);
+  const known = byFile.get(file);
+  if (known) return known;
+  const rates = computeRates(report, file);
+  byFile.set(file, rates);
+  return rates;
+}
+
+const memo = new WeakMap<Report, Map<string, Rates>>();
+
+function computeRates(report: Report, file: string): Rates {
   const run = (report?.runbooks ?? [])
     .filter((r) => r.file === file && r.status === 'passed')
     .sort((a, b) => b.major - a.major)[0];
-  if (!report || !run) return {};
+  if (!run) return {};
   const measuredAt = run.reusedFrom ?? report.generatedAt;
   const rates: Rates = {};
   for (const key of Object.keys(ROWS) as RateKey[]) {
