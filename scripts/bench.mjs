@@ -2,7 +2,7 @@
 // `npm run bench`: the harness's costs, measured side by side in one run on
 // this machine, printed as ratios against the targets of the performance issue.
 // Nothing here is a pass/fail test; BENCHMARKS.md records a run.
-import { cpSync, mkdtempSync, rmSync, statSync, appendFileSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, statSync, appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -15,6 +15,7 @@ import { dockerEngine } from '../src/harness/sandbox/docker.ts';
 import { sandboxSettings } from '../src/harness/sandbox/settings.ts';
 import { planRunbook } from '../src/harness/plan/index.ts';
 import { executePlan } from '../src/harness/execute/index.ts';
+import { matrixCosts } from '../src/harness/report/costs.ts';
 
 const { root, scripts } = projectPaths();
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
@@ -81,7 +82,14 @@ const initdb = await fresh(new LocalClusterSandbox({ install, scriptsDir: script
 say(`fresh local sandbox: ${secs(prepared)} from a prepared copy vs ${secs(initdb)} with initdb (median of 7; target ≤ 0.3 s)`);
 if (engine.ok) {
   const container = await fresh(new ContainerSandbox({ major: 17, scriptsDir: scripts, settings }), 5);
-  say(`fresh container sandbox (PostgreSQL 17): ${secs(container)} (median of 5; target ≤ 1.5 s)`);
+  say(`fresh container sandbox (PostgreSQL 17): ${secs(container)} in a new container (median of 5; target ≤ 1.5 s)`);
+  // What verify does: the container kept between runs, a brand-new cluster in it per run; start and teardown both count.
+  const kept = new ContainerSandbox({ major: 17, scriptsDir: scripts, settings, reuse: true });
+  await (await kept.start()).stop();
+  const cycles = [];
+  for (let i = 0; i < 9; i++) cycles.push((await timed(async () => (await kept.start()).stop())).ms);
+  await kept.close();
+  say(`fresh cluster in a kept container (PostgreSQL 17): ${secs(median(cycles))} start + teardown (median of 9)`);
 }
 
 // 3. Parallel runs and 4. the cache, on the full guide with the default sandbox.
@@ -99,7 +107,17 @@ appendFileSync(join(work, 'content/backup/plain-sql-dump.md'), '\nAn edit, for t
 const cached = await timed(() => cli([...sandboxArgs, '--jobs', '2', '--cache', join(work, 'c2'), '--report', 'out/cached.json', 'content']));
 say(`re-verify after editing one page: ${secs(cached.ms)} vs a full run ${secs(two.ms)}: ${((cached.ms / two.ms) * 100).toFixed(1)}% (target ≤ 10%)`);
 
-// 5. Report sizes.
+// 5. A run's fixed cost and the wall time against the steps, on the full matrix (every version with a server here).
+if (engine.ok) {
+  const matrix = await timed(() => cli(['--sandbox', 'docker', '--force', '--jobs', '2', '--cache', join(work, 'c3'), '--report', 'out/matrix.json', 'content']));
+  if (matrix.value.exitCode !== 0) say(`warning: the matrix run failed (exit ${matrix.value.exitCode}); timings below still measured`);
+  const costs = matrixCosts(JSON.parse(readFileSync(join(work, 'out/matrix.json'), 'utf8')), 2);
+  say(`full matrix (docker, --jobs 2): ${costs.runs} runs in ${secs(costs.wallMs)}; steps ${secs(costs.stepsMs)} in all`);
+  say(`fixed cost per run: ${secs(costs.fixedMs)} = sandbox ready ${secs(costs.readyMs)} + fixture loaded ${secs(costs.fixtureMs)} (mean; target ≤ 0.5 s)`);
+  say(`wall vs steps: ${secs(costs.wallMs)} against ${secs(costs.stepsMs / costs.jobs)} of steps per job: ${costs.ratio.toFixed(2)}× (target ≤ 1.15×)`);
+}
+
+// 6. Report sizes.
 const json = statSync(join(work, 'out/jobs2.json')).size;
 const junit = statSync(join(work, 'out/jobs2.xml')).size;
 say(`reports of the full guide: JSON ${(json / 1024).toFixed(0)} KiB, JUnit XML ${(junit / 1024).toFixed(0)} KiB`);

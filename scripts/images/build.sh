@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
-# Build PostgreSQL images equivalent to the official `postgres:<major>` ones
-# from Debian packages, with no image registry: debootstrap a minimal Debian
-# with postgresql-<major>, then `docker import` it.
+# PostgreSQL images for the sandbox, one per row of versions.tsv, the fastest
+# way this machine allows, said row by row:
+#  1. where a registry answers, `docker pull postgres:<major>` (seconds) plus a
+#     layer with the tools runbooks call (pgbackrest, rsync, zstd, ...), tagged
+#     proven-runbooks/postgres:<major>-official (the rule is images.ts's
+#     `officialWithTools`);
+#  2. else build one equivalent to the official image from Debian packages:
+#     debootstrap a minimal Debian with postgresql-<major>, then `docker import`.
+# Rows build in parallel; debootstrap's downloads go to one cache
+# (CACHE_DIR, a directory per suite, so parallel builds never write one file).
 #
-# Usage: scripts/images/build.sh [--if-missing] [--plan] [MAJOR...]
+# Usage: scripts/images/build.sh [--if-missing] [--no-pull] [--plan] [MAJOR...]
 #   MAJOR          majors to build (default: every row of versions.tsv)
 #   --if-missing   skip images the engine already has from this same recipe (CI's cache)
+#   --no-pull      never try the registry: build from Debian packages (also PULL=0)
 #   --plan         print what each row would do and exit (needs neither root nor Docker)
 #
-# A row whose suite is - (no Debian suite here packages that major) is skipped
-# with a message, not an error: that major runs only where its official image
-# can be had. A row whose suite has lost postgresql-<major> (sid moves on) fails,
+# A row whose suite is - (no Debian suite here packages that major) and whose
+# official image cannot be pulled is skipped with a message, not an error. A row whose suite has lost postgresql-<major> (sid moves on) fails,
 # naming the row: an image is never built from another major than its row's.
 #
 # Needs: root, debootstrap (apt-get install -y debootstrap), a Docker engine
@@ -42,6 +49,7 @@ ENTRYPOINT_SRC=$HERE/docker-entrypoint.sh
 CACHE_DIR=${CACHE_DIR:-/var/cache/proven-runbooks/debootstrap}
 WORK_DIR=${WORK_DIR:-/var/tmp}
 DOCKER=${DOCKER:-docker}
+PULL=${PULL:-1}
 
 # Besides postgresql-N: what runbooks call (compressors, ps, setpriv, find, ...).
 BASE_PACKAGES=(bash coreutils procps gzip bzip2 xz-utils zstd lz4 util-linux findutils locales gnupg openssl rsync)
@@ -293,18 +301,55 @@ build_one() {
 	size=$("$DOCKER" image inspect -f '{{.Size}}' "$image")
 	t=$(date +%s)
 	say "$image: built in $((t - start)) s, size $(human "$size") (postgresql-$major $pgver, stands in for $official)"
-	RESULTS+=("$(printf '%-40s %4ss %8s  postgresql-%s %s' "$image" "$((t - start))" "$(human "$size")" "$major" "$pgver")")
+	printf '%-40s %4ss %8s  postgresql-%s %s (built from Debian %s)\n' "$image" "$((t - start))" "$(human "$size")" "$major" "$pgver" "$suite" >"$RESULT_DIR/$major"
+}
+
+# official_tag MAJOR: the official image plus the runbooks' tools (images.ts: officialWithTools).
+official_tag() { printf 'proven-runbooks/postgres:%s-official' "$1"; }
+
+# try_official MAJOR OFFICIAL: pull the official image and add the tools runbooks
+# call. Fails (status 1, saying why) when no registry answers.
+try_official() {
+	local major=$1 official=$2 tag start out pkgs
+	tag=$(official_tag "$major")
+	start=$(date +%s)
+	if ! out=$(timeout 600 "$DOCKER" pull --quiet "$official" 2>&1); then
+		say "PostgreSQL $major: \`docker pull $official\` failed ($(printf '%s' "$out" | tail -n 1 | sed 's/.*: //')); building from Debian packages instead"
+		return 1
+	fi
+	pkgs="${BASE_PACKAGES[*]} ${OPTIONAL_PACKAGES[*]}"
+	say "PostgreSQL $major: pulled $official; adding the runbooks' tools ($pkgs) as $tag"
+	# The official image's own apt sources: its suite is whatever Docker's library chose for it.
+	printf 'FROM %s\nRUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends %s >/dev/null && rm -rf /var/lib/apt/lists/*\nLABEL proven-runbooks.official-image=%s proven-runbooks.recipe=%s\n' \
+		"$official" "$pkgs" "$official" "$RECIPE" |
+		"$DOCKER" build --quiet --tag "$tag" - >/dev/null || die "$tag: adding the tools to $official failed"
+	say "$tag: ready in $(($(date +%s) - start)) s (pulled $official)"
+	printf '%-40s %4ss  pulled %s + tools\n' "$tag" "$(($(date +%s) - start))" "$official" >"$RESULT_DIR/$major"
+}
+
+# build_row MAJOR SUITE IMAGE OFFICIAL: one row, the fastest way that works here (see the header).
+build_row() {
+	local major=$1 suite=$2 image=$3 official=$4
+	trap cleanup EXIT
+	if [[ $PULL == 1 ]] && try_official "$major" "$official"; then return 0; fi
+	if [[ $suite == "$NO_SUITE" ]]; then
+		say "$(skip_note "$major" "$official")"
+		printf '%-40s %s\n' "postgres:$major" 'no registry, no Debian suite here (skipped)' >"$RESULT_DIR/$major"
+		return 0
+	fi
+	build_one "$major" "$suite" "$image" "$official"
 }
 
 # plan ROW...: what main would do with each row, one line each.
 plan() {
-	local major suite image official row
+	local major suite image official row pull=""
 	for row; do
 		read -r major suite image official <<<"$row"
+		[[ $PULL == 1 ]] && pull="$official + tools as $(official_tag "$major") if a registry answers; else "
 		if [[ $suite == "$NO_SUITE" ]]; then
-			printf '%s\tskip\t%s\n' "$major" "$(skip_note "$major" "$official")"
+			printf '%s\t%sskip\t%s%s\n' "$major" "${pull:+pull, else }" "$pull" "$(skip_note "$major" "$official")"
 		else
-			printf '%s\tbuild\t%s from Debian %s postgresql-%s (stands in for %s)\n' "$major" "$image" "$suite" "$major" "$official"
+			printf '%s\t%sbuild\t%s%s from Debian %s postgresql-%s (stands in for %s)\n' "$major" "${pull:+pull, else }" "$pull" "$image" "$suite" "$major" "$official"
 		fi
 	done
 }
@@ -316,6 +361,7 @@ main() {
 		case $arg in
 			--if-missing) if_missing=1 ;;
 			--plan) plan_only=1 ;;
+			--no-pull) PULL=0 ;;
 			-h | --help) usage ;;
 			[0-9]*) wanted+=("$arg") ;;
 			*) say "unknown argument: $arg"; usage ;;
@@ -339,15 +385,19 @@ main() {
 		plan "${todo[@]}"
 		return 0
 	fi
-	# Nothing to build (only rows without a suite): say so without asking for root or Docker.
-	if ! plan "${todo[@]}" | cut -f2 | grep -qx build; then
+	# Nothing to build (only rows without a suite) and no engine to pull with: say so without asking for root.
+	local answers=0
+	[[ -n $("$DOCKER" version --format '{{.Server.Version}}' 2>/dev/null) ]] && answers=1
+	if ! plan "${todo[@]}" | cut -f2 | grep -q build && { [[ $PULL == 0 ]] || [[ $answers == 0 ]]; }; then
 		for row in "${todo[@]}"; do read -r major suite image official <<<"$row"; say "$(skip_note "$major" "$official")"; done
 		return 0
 	fi
 
-	[[ $(id -u) == 0 ]] || die "must run as root (debootstrap and chroot need it)"
-	command -v debootstrap >/dev/null ||
-		die "debootstrap is not installed (apt-get install -y debootstrap)"
+	if plan "${todo[@]}" | cut -f2 | grep -q build; then
+		[[ $(id -u) == 0 ]] || die "must run as root (debootstrap and chroot need it)"
+		command -v debootstrap >/dev/null ||
+			die "debootstrap is not installed (apt-get install -y debootstrap)"
+	fi
 	command -v "$DOCKER" >/dev/null ||
 		die "no docker client ($DOCKER) (apt-get install -y docker.io)"
 	# (`docker info` is no probe: a client too new for the engine exits 0 there)
@@ -357,29 +407,35 @@ main() {
 		MIRROR=$(find_mirror) || die "no Debian mirror in the apt sources; set MIRROR"
 	fi
 
-	RESULTS=()
-	local total_start row
+	local total_start row status=0
+	local -a pids=()
 	total_start=$(date +%s)
+	RESULT_DIR=$(mktemp -d)
+	# Ctrl-C or a failure elsewhere: no build goes on unattended.
+	trap 'jobs -pr | xargs -r kill 2>/dev/null || :; rm -rf "$RESULT_DIR"' EXIT
 	for row in "${todo[@]}"; do
 		read -r major suite image official <<<"$row"
-		if [[ $suite == "$NO_SUITE" ]]; then
-			say "$(skip_note "$major" "$official")"
-			RESULTS+=("$(printf '%-40s %s' "postgres:$major" 'no Debian suite here (skipped)')")
-			continue
-		fi
-		if [[ $if_missing == 1 ]] && image_exists "$image"; then
-			if [[ $(image_recipe "$image") == "$RECIPE" ]]; then
-				say "$image: present, skipped (--if-missing)"
-				RESULTS+=("$(printf '%-40s %s' "$image" 'present (skipped)')")
+		if [[ $if_missing == 1 ]]; then
+			local have=""
+			for candidate in "$(official_tag "$major")" "$image"; do
+				if [[ $candidate != "$NO_SUITE" ]] && image_exists "$candidate" && [[ $(image_recipe "$candidate") == "$RECIPE" ]]; then have=$candidate; break; fi
+			done
+			if [[ -n $have ]]; then
+				say "$have: present, skipped (--if-missing)"
+				printf '%-40s %s\n' "$have" 'present (skipped)' >"$RESULT_DIR/$major"
 				continue
 			fi
-			say "$image: present but built by another recipe of this script; rebuilding"
+			if [[ $image != "$NO_SUITE" ]] && image_exists "$image"; then say "$image: present but built by another recipe of this script; rebuilding"; fi
 		fi
-		build_one "$major" "$suite" "$image" "$official"
+		build_row "$major" "$suite" "$image" "$official" &
+		pids+=($!)
 	done
+	local pid
+	for pid in "${pids[@]}"; do wait "$pid" || status=1; done
 
 	say "done in $(($(date +%s) - total_start)) s:"
-	printf '%s\n' "${RESULTS[@]}"
+	cat "$RESULT_DIR"/* 2>/dev/null | sort -t: -k2 -n
+	[[ $status == 0 ]] || die "a build failed (above)"
 }
 
 # Sourced (by a test of its functions), it only defines them.

@@ -5,10 +5,11 @@ import { selectSandboxes, type SandboxKind, type Selection } from './sandbox/sel
 import type { SandboxSettings } from './sandbox/settings.ts';
 import { planMatrix, type MatrixEntry, type NotApplicable } from './plan/matrix.ts';
 import { recordedDurations, selectShard } from './plan/select-shard.ts';
+import { longestFirst } from './plan/longest-first.ts';
 import type { Shard } from './plan/shard.ts';
 import { runKey } from './plan/run-key.ts';
 import { runMatrix, type RunEvent } from './run.ts';
-import { formatReport, type Report } from './report/format.ts';
+import { DEFAULT_REPORT_PATH, formatReport, type Report } from './report/format.ts';
 import { readReportIfAny } from './report/read.ts';
 import { writeReport } from './report/write.ts';
 import { cacheKey } from './cache/key.ts';
@@ -75,9 +76,10 @@ export async function prepareVerification(runbooks: Runbook[], source: string, o
   });
   const majors = [...selection.byMajor.keys()].sort((a, b) => a - b);
   const planned = planMatrix(withSteps, majors);
-  const { entries, notApplicable } = options.shard
-    ? selectShard(planned, options.shard, recordedDurations(readReportIfAny(options.durationsFrom)))
-    : planned;
+  const recorded = readReportIfAny(options.durationsFrom);
+  const { entries, notApplicable } = options.shard ? selectShard(planned, options.shard, recordedDurations(recorded)) : planned;
+  // The order runs start in; without a report of its own, the project's last one is a fair guess.
+  const durations = recordedDurations(recorded ?? readReportIfAny(join(project.root, DEFAULT_REPORT_PATH)));
 
   const cache = new ResultCache(options.cacheDir ?? join(project.root, '.runbooks-cache'));
   const scripts = hashTree(project.scripts);
@@ -85,7 +87,9 @@ export async function prepareVerification(runbooks: Runbook[], source: string, o
   const identities = new Map<number, string>();
   for (const [major, sandbox] of selection.byMajor) identities.set(major, await sandbox.identity());
   const cacheKeyOf = (e: MatrixEntry): string => cacheKey({ sourceHash: e.runbook.sourceHash, major: e.major, server: identities.get(e.major)!, scripts, harness });
-  const { reused, toRun } = decideReuse(entries, (e) => cache.get(cacheKeyOf(e)), options.force);
+  const decided = decideReuse(entries, (e) => cache.get(cacheKeyOf(e)), options.force);
+  const { reused } = decided;
+  const toRun = longestFirst(decided.toRun, durations);
   return {
     runbooks: withSteps, selection, majors, plannedRuns: planned.entries.length, entries, notApplicable, reused, toRun,
     jobs: Math.max(1, Math.min(options.jobs, toRun.length)), cache, cacheKeyOf,
@@ -111,7 +115,7 @@ export async function runVerification(v: Verification, options: RunVerificationO
   const fresh = await runMatrix(v.toRun.map((e) => ({ ...e, sandbox: v.selection.byMajor.get(e.major)! })), {
     signal: options.signal, jobs: v.jobs, onEvent: options.onEvent,
     ...(options.keepBackups ? { keepBackups: options.keepBackups } : {}),
-  });
+  }).finally(() => Promise.all([...v.selection.byMajor.values()].map((s) => s.close?.())));
   for (const result of fresh) {
     const entry = v.toRun.find((e) => e.runbook === result.runbook && e.major === result.major)!;
     if (!options.signal.aborted) v.cache.put(v.cacheKeyOf(entry), cacheRecord(result, new Date()));

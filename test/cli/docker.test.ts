@@ -41,6 +41,26 @@ describeDocker('runbooks verify --sandbox docker', () => {
     expect(await dockerLeftovers({ owner })).toEqual([]);
   });
 
+  it('removes every container of several runs when interrupted: the one in use, the kept ones, the one started ahead', async () => {
+    const s = scratch();
+    const page = (title: string, wait: number): string => `---\ntitle: ${title}\n---\n\n\`\`\`bash run id=start\ncreatedb appdb\n\`\`\`\n\n\`\`\`bash run id=wait\nsleep ${wait}\n\`\`\`\n`;
+    s.write('content/a.md', page('A', 0));
+    s.write('content/b.md', page('B', 0));
+    s.write('content/c.md', page('Slow', 60));
+    s.write('content/d.md', page('D', 0));
+    const child = runCli(['verify', '--sandbox', 'docker', '--pg', '15', '--jobs', '1', 'content'], s.dir, s.tmp);
+    await untilPassed(child, 'start', 3);
+    const owner = `${hostname()}:${child.pid}`;
+    // c's container, a kept one and d's, started ahead of its turn (which of them coincide depends on timing).
+    const during = await dockerLeftovers({ owner });
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode, result.all).toBe(130);
+    expect(during.length).toBeGreaterThanOrEqual(2);
+    expect(result.all).not.toContain('content/d.md —');
+    expect(await dockerLeftovers({ owner })).toEqual([]);
+  });
+
   it('removes its containers when interrupted with SIGINT', async () => {
     const s = scratch();
     s.write('content/slow.md', '---\ntitle: Slow\n---\n\n```bash run id=start\ncreatedb appdb\n```\n\n```bash run id=slow\nsleep 60\n```\n');

@@ -147,6 +147,18 @@ describe('runbooks list and doctor', () => {
     expect(leftovers(s.tmp).dirs).toEqual([]);
   });
 
+  it('takes an absolute path, and names a path that does not exist instead of crashing', async () => {
+    const s = scratch();
+    s.copy('content/reference/runbook-format.md');
+    const absolute = await runCli(['list', join(s.dir, 'content/reference/runbook-format.md')], s.dir, s.tmp);
+    expect(absolute.exitCode, absolute.all).toBe(0);
+    expect(absolute.all).toContain('content/reference/runbook-format.md — Writing a runbook');
+    const missing = await runCli(['verify', 'content/backup/custom-format.md'], s.dir, s.tmp);
+    expect(missing.exitCode).toBe(1);
+    expect(missing.all).toContain('content/backup/custom-format.md: no such file or directory');
+    expect(missing.all).not.toMatch(/ENOENT|at statSync/);
+  });
+
   it('doctor reports PostgreSQL and the sandbox user', async () => {
     const s = scratch();
     const result = await runCli(['doctor'], s.dir, s.tmp);

@@ -70,12 +70,12 @@ export function mutate(path: string, from: string | RegExp, to: string): void {
  * Waits until a running CLI has printed `✓ <stepId>` (the sandbox is up and that step passed), so a test
  * can interrupt it mid-run; fails with the output so far if the CLI exits first.
  */
-export async function untilPassed(child: ReturnType<typeof runCli>, stepId: string): Promise<() => string> {
+export async function untilPassed(child: ReturnType<typeof runCli>, stepId: string, times = 1): Promise<() => string> {
   let output = '';
   let exited = false;
   void child.then(() => { exited = true; });
   child.all!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  while (!output.includes(`✓ ${stepId}`)) {
+  while (output.split(`✓ ${stepId}`).length - 1 < times) {
     if (exited) throw new Error(output);
     await new Promise((r) => setTimeout(r, 50));
   }

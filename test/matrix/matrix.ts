@@ -1,4 +1,4 @@
-import { expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { loadAll } from '../../src/harness/files/collect.ts';
 import { ContainerSandbox } from '../../src/harness/sandbox/container.ts';
 import { sandboxSettings } from '../../src/harness/sandbox/settings.ts';
@@ -19,6 +19,10 @@ export function describeMatrix(major: number): void {
   const { entries, notApplicable } = planMatrix(runbooks as NonNullable<(typeof runbooks)[number]>[], [major]);
 
   describeDocker(`the runbooks in containers on PostgreSQL ${major}`, () => {
+    // As verify runs them: a brand-new cluster per runbook, in a container kept between runs.
+    const sandbox = new ContainerSandbox({ major, scriptsDir: scripts, settings: sandboxSettings(process.env), reuse: true });
+    afterAll(() => sandbox.close());
+
     it(`is a version CI builds an image for, and leaves out only runbooks whose range excludes ${major}`, () => {
       expect(imageMajors).toContain(major);
       for (const { runbook } of notApplicable) {
@@ -29,7 +33,7 @@ export function describeMatrix(major: number): void {
 
     for (const { runbook } of entries) {
       it(`${runbook.file} passes on PostgreSQL ${major}`, async () => {
-        const result = await runRunbook(runbook, new ContainerSandbox({ major, scriptsDir: scripts, settings: sandboxSettings(process.env) }), { major });
+        const result = await runRunbook(runbook, sandbox, { major });
         expect(result.error, result.error).toBeUndefined();
         expect(result.steps.filter((s) => s.status !== 'passed').map(failureDetail)).toEqual([]);
         expect(result.server!.major).toBe(major);

@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, it, onTestFinished } from 'vitest';
+import { hostname } from 'node:os';
+import { afterAll, expect, it, onTestFinished } from 'vitest';
 import type { Sandbox, StartedSandbox } from '../../src/harness/sandbox/types.ts';
 import { findPostgres } from '../../src/harness/sandbox/postgres-binaries.ts';
 import { LocalClusterSandbox } from '../../src/harness/sandbox/local-cluster.ts';
@@ -10,7 +11,8 @@ import { sandboxSettings } from '../../src/harness/sandbox/settings.ts';
 import { ShellSession } from '../../src/harness/execute/session.ts';
 import { processesOf } from '../../src/harness/sandbox/processes.ts';
 import { projectPaths } from '../../src/harness/files/project.ts';
-import { describeDocker, dockerLeftovers } from '../helpers/docker.ts';
+import { describeDocker, dockerEnv, dockerLeftovers } from '../helpers/docker.ts';
+import { docker, LABEL, OWNER_LABEL } from '../../src/harness/sandbox/docker.ts';
 import { describe } from 'vitest';
 
 const scriptsDir = projectPaths().scripts;
@@ -27,7 +29,26 @@ const implementations: { name: string; suite: (name: string, body: () => void) =
     make: async () => new ContainerSandbox({ major: 17, scriptsDir, settings: sandboxSettings(process.env) }),
     gone: (s) => dockerLeftovers({ sandboxId: s.id }),
   },
+  {
+    // As verify uses it: one recipe for the whole suite, so each test's sandbox is a fresh cluster in the last test's container.
+    name: 'container kept between runs', suite: describeDocker,
+    make: async () => kept,
+    gone: async () => {
+      const left: string[] = [];
+      const pooled = await docker(dockerEnv, ['ps', '-q', '--filter', `label=${LABEL}=pool`, '--filter', `label=${OWNER_LABEL}=${hostname()}:${process.pid}`]);
+      for (const id of pooled.stdout.split('\n').filter(Boolean)) {
+        const inside = await docker(dockerEnv, ['exec', id, 'bash', '-c', 'pgrep -u postgres -a; ls -A /sandbox /tmp']);
+        if (inside.stdout.replace(/^\/(sandbox|tmp):$/gm, '').trim()) left.push(`${id}: ${inside.stdout.trim()}`);
+      }
+      return left;
+    },
+  },
 ];
+const kept = new ContainerSandbox({ major: 17, scriptsDir, settings: sandboxSettings(process.env), reuse: true });
+afterAll(async () => {
+  await kept.close();
+  expect(await dockerLeftovers({ owner: `${hostname()}:${process.pid}` })).toEqual([]);
+});
 
 async function session(started: StartedSandbox): Promise<ShellSession> {
   const shell = await ShellSession.open(started.shell());

@@ -40,7 +40,7 @@ describeDocker('choosing the server of each major, once', () => {
     const started = performance.now();
     const choice = await chooseServer(settings, scripts, 16);
     expect(choice).toMatchObject({ major: 16 });
-    expect('none' in choice && choice.none).toMatch(/^the Docker engine has no proven-runbooks-test\/no-such-image:16; `docker pull proven-runbooks-test\/no-such-image:16` (failed \(.+\)|: no registry answered in 10 s); no Debian suite here packages it \(versions\.tsv: -\)$/);
+    expect('none' in choice && choice.none).toMatch(/^the Docker engine has no proven-runbooks\/postgres:16-official or proven-runbooks-test\/no-such-image:16; `docker pull proven-runbooks-test\/no-such-image:16` (failed \(.+\)|: no registry answered in 10 s); no Debian suite here packages it \(versions\.tsv: -\)$/);
     expect(performance.now() - started).toBeLessThan(15_000);
   });
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Diagnostic, ParseResult } from '../model.ts';
-import { diagnostic } from '../errors.ts';
+import { diagnostic, HarnessError } from '../errors.ts';
 import { parseRunbook } from '../parse/index.ts';
 
 const MARKDOWN = /\.mdx?$/;
@@ -21,7 +21,16 @@ export function markdownFiles(paths: string[], cwd: string): string[] {
       files.push(path);
     }
   };
-  for (const path of paths) walk(join(cwd, path));
+  for (const path of paths) {
+    // resolve, not join: an absolute path stays itself.
+    const full = resolve(cwd, path);
+    try {
+      statSync(full);
+    } catch {
+      throw new HarnessError('NoRunbooks', `${path}: no such file or directory (paths are taken from ${cwd})`);
+    }
+    walk(full);
+  }
   return files.map((f) => relative(cwd, f)).sort();
 }
 

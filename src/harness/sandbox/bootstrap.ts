@@ -14,6 +14,10 @@ export interface ClusterLayout {
   template?: string;
 }
 
+/** The query whose answer proves the server at an address is the one bootstrapped. */
+const IDENTITY_EXPR = "system_identifier || '|' || current_setting('data_directory')";
+export const IDENTITY_SQL = `select ${IDENTITY_EXPR} from pg_control_system()`;
+
 const INITDB = '-U postgres -A trust -E UTF8 --locale=C.UTF-8 --data-checksums --no-sync';
 
 /** A pristine cluster to copy for every sandbox: initdb once, `cp -a` many times. */
@@ -51,7 +55,8 @@ export function bootstrapScript(layout: ClusterLayout): string {
     ...(layout.hba?.length ? [`printf '%s\\n' ${layout.hba.map(q).join(' ')} >> ${q(`${layout.dataDir}/pg_hba.conf`)}`] : []),
     `pg_ctl -D ${q(layout.dataDir)} -l ${q(layout.log)} -w -t 60 start > /dev/null`,
     `printf 'identifier=%s\\n' "$(pg_controldata ${q(layout.dataDir)} | sed -n 's/^Database system identifier: *//p')"`,
-    `psql -X -v ON_ERROR_STOP=1 -At -h ${q(layout.socketDir)} -p ${layout.port} -U postgres -d postgres -c "select 'version=' || version()" -c "select 'num=' || current_setting('server_version_num')"`,
+    // `served=`: what the server at the sandbox's address says it is, checked against `identifier=` (checkServed).
+    `psql -X -v ON_ERROR_STOP=1 -At -h ${q(layout.socketDir)} -p ${layout.port} -U postgres -d postgres -c "select 'version=' || version()" -c "select 'num=' || current_setting('server_version_num')" -c ${q(`select 'served=' || ${IDENTITY_EXPR} from pg_control_system()`)}`,
   ].join('\n');
 }
 
@@ -59,6 +64,8 @@ export interface Bootstrapped {
   systemIdentifier: string;
   version: string;
   major: number;
+  /** The identity answer of the server at the sandbox's address, asked right after it started. */
+  served: string;
 }
 
 export function parseBootstrap(output: string): Bootstrapped {
@@ -69,11 +76,9 @@ export function parseBootstrap(output: string): Bootstrapped {
   if (!systemIdentifier || !version || !num) {
     throw new HarnessError('SandboxStart', `The new server did not report its identity: ${JSON.stringify(output.slice(0, 500))}`);
   }
-  return { systemIdentifier, version, major: Math.floor(num / 10000) };
+  return { systemIdentifier, version, major: Math.floor(num / 10000), served: field('served') };
 }
 
-/** The query whose answer proves the server at an address is the one bootstrapped. */
-export const IDENTITY_SQL = "select system_identifier || '|' || current_setting('data_directory') from pg_control_system()";
 
 export function checkIdentityAnswer(answer: string, expected: { systemIdentifier: string; dataDir: string }, where: string): void {
   const want = `${expected.systemIdentifier}|${expected.dataDir}`;

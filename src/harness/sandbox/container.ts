@@ -1,20 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { execa } from 'execa';
 import { GenericContainer, getContainerRuntimeClient, getReaper, LABEL_TESTCONTAINERS_SESSION_ID, type StartedTestContainer } from 'testcontainers';
 import type { ServerInfo } from '../model.ts';
 import { HarnessError } from '../errors.ts';
 import type { Sandbox, SandboxOptions, ShellCommand, StartedSandbox } from './types.ts';
 import { stepEnvironment } from './step-env.ts';
 import { bootstrapScript, checkIdentityAnswer, IDENTITY_SQL, parseBootstrap } from './bootstrap.ts';
+import { shellQuote } from '../text/index.ts';
 import { docker, LABEL, OWNER_LABEL, ownerLabel, sweepStaleDocker } from './docker.ts';
 import { resolveImage } from './images.ts';
 import { preparedImage } from './prepared-image.ts';
 import { extraServerEnv } from './extra-servers.ts';
 import { chooseReaper, type ReaperChoice } from './ryuk.ts';
+import { ContainerPool, SCRATCH } from './container-pool.ts';
 import type { DockerEnv, SandboxSettings } from './settings.ts';
 
 const ROOT = '/sandbox';
 const PORT = 5432;
+/** Outside the scratch mounts, so the copy made at container start is not hidden by them; copied into $ROOT per run. */
+const SCRIPTS_COPY = '/opt/runbooks/scripts';
 /** PID 1 that does nothing but reap: the server is started and restarted by steps, never by the container. */
 const INIT = ['bash', '-c', 'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done'];
 
@@ -23,6 +28,12 @@ export interface ContainerSandboxOptions {
   /** The project's scripts/ directory, copied into every container. */
   scriptsDir: string;
   settings: SandboxSettings;
+  /**
+   * Keep containers between runs (container-pool.ts): a run then costs a fresh
+   * cluster, not a new container. Whoever sets it calls `close()` at the end.
+   * Runs with extra servers or a small disk always get new containers.
+   */
+  reuse?: boolean;
 }
 
 /**
@@ -46,11 +57,16 @@ export class ContainerSandbox implements Sandbox {
   readonly description: string;
   readonly major: number;
   private readonly options: ContainerSandboxOptions;
+  private readonly pool: ContainerPool | undefined;
+  /** Once per recipe, not per run: each costs docker calls (~0.1 s apiece) that give the same answer all run long. */
+  private swept: Promise<unknown> | undefined;
+  private images: Map<string, Promise<Prepared>> = new Map();
 
   constructor(options: ContainerSandboxOptions) {
     this.options = options;
     this.major = options.major;
     this.description = `Docker container, PostgreSQL ${options.major}`;
+    this.pool = options.reuse ? new ContainerPool((c) => removeContainer(options.settings.docker, c)) : undefined;
   }
 
   async identity(): Promise<string> {
@@ -61,10 +77,12 @@ export class ContainerSandbox implements Sandbox {
 
   async start(options: SandboxOptions = {}): Promise<StartedSandbox> {
     const { settings, scriptsDir, major } = this.options;
-    await sweepStaleDocker(settings.docker);
-    configureTestcontainers(settings, await chooseReaper(settings, scriptsDir));
-    const image = await resolveImage(settings, scriptsDir, major);
-    const started = new StartedContainerSandbox(randomUUID(), image, major, scriptsDir, settings);
+    await (this.swept ??= sweepStaleDocker(settings.docker));
+    const reaper = await chooseReaper(settings, scriptsDir);
+    configureTestcontainers(settings, reaper);
+    if (reaper.on) await startReaperOnce();
+    const pooled = this.pool && !options.servers?.length && options.smallDiskMiB === undefined ? this.pool : undefined;
+    const started = new StartedContainerSandbox(randomUUID(), major, scriptsDir, settings, (m) => this.prepared(m), pooled);
     try {
       await started.create(options);
       return started;
@@ -73,6 +91,50 @@ export class ContainerSandbox implements Sandbox {
       throw error;
     }
   }
+
+  /** Removes the containers kept for reuse. */
+  async close(): Promise<void> {
+    await this.pool?.close();
+  }
+
+  private prepared(major: number): Promise<Prepared> {
+    const key = String(major);
+    let found = this.images.get(key);
+    if (!found) {
+      const { settings, scriptsDir } = this.options;
+      found = resolveImage(settings, scriptsDir, major).then(async (image) => ({ base: image, ...(await preparedImage(settings, image, major)) }));
+      // A failure is not remembered: the next run asks again.
+      found.catch(() => this.images.delete(key));
+      this.images.set(key, found);
+    }
+    return found;
+  }
+}
+
+let reaperStarted: Promise<unknown> | undefined;
+
+/**
+ * Ryuk, started before the first container: two sandboxes starting at once
+ * (parallel jobs, a sandbox started ahead) would otherwise each start one.
+ */
+function startReaperOnce(): Promise<unknown> {
+  reaperStarted ??= getContainerRuntimeClient().then((client) => getReaper(client)).catch((error: unknown) => {
+    reaperStarted = undefined;
+    throw error;
+  });
+  return reaperStarted;
+}
+
+interface Prepared {
+  /** The image as versions.tsv names it: reported as the server's source. */
+  base: string;
+  /** The image containers run: `base` with a pristine cluster inside (prepared-image.ts), or `base` itself. */
+  image: string;
+  template?: string;
+}
+
+async function removeContainer(env: DockerEnv, container: StartedTestContainer): Promise<void> {
+  await container.stop({ timeout: 0, remove: true, removeVolumes: true }).catch(() => docker(env, ['rm', '-f', '-v', container.getId()]));
 }
 
 interface Member {
@@ -80,6 +142,8 @@ interface Member {
   container: StartedTestContainer;
   systemIdentifier: string;
   dataDir: string;
+  /** Set when the container came from (and goes back to) the pool: its `docker diff` when new. */
+  baseline?: string;
 }
 
 class StartedContainerSandbox implements StartedSandbox {
@@ -88,7 +152,6 @@ class StartedContainerSandbox implements StartedSandbox {
   server!: ServerInfo;
   extraServers: Record<string, ServerInfo> = {};
   stepEnv: Record<string, string> = {};
-  private readonly image: string;
   private readonly scriptsDir: string;
   private readonly members: Member[] = [];
   private network: string | undefined;
@@ -96,13 +159,16 @@ class StartedContainerSandbox implements StartedSandbox {
 
   private readonly major: number;
   private readonly settings: SandboxSettings;
+  private readonly prepared: (major: number) => Promise<Prepared>;
+  private readonly pool: ContainerPool | undefined;
 
-  constructor(id: string, image: string, major: number, scriptsDir: string, settings: SandboxSettings) {
+  constructor(id: string, major: number, scriptsDir: string, settings: SandboxSettings, prepared: (major: number) => Promise<Prepared>, pool: ContainerPool | undefined) {
     this.id = id;
-    this.image = image;
     this.major = major;
     this.scriptsDir = scriptsDir;
     this.settings = settings;
+    this.prepared = prepared;
+    this.pool = pool;
   }
 
   private get dockerEnv(): DockerEnv {
@@ -124,7 +190,7 @@ class StartedContainerSandbox implements StartedSandbox {
       const created = await docker(this.dockerEnv, ['network', 'create', '--internal', ...labels.flatMap((l) => ['--label', l]), this.network]);
       if (created.exitCode !== 0) throw new HarnessError('SandboxStart', `docker network create failed: ${created.stderr.trim()}`);
     }
-    const primary = await this.member('primary', this.image, this.major, `rb-${short}-primary`, options);
+    const primary = await this.member('primary', this.major, `rb-${short}-primary`, options);
     this.server = primary.server;
     this.stepEnv = stepEnvironment({
       sandboxId: this.id, binDir: `/usr/lib/postgresql/${primary.server.major}/bin`, scriptsDir: `${ROOT}/scripts`, root: ROOT,
@@ -133,47 +199,64 @@ class StartedContainerSandbox implements StartedSandbox {
     if (options.smallDiskMiB !== undefined) this.stepEnv.SMALL_DISK = `${ROOT}/small-disk`;
     for (const extra of extras) {
       const host = `rb-${short}-${extra.name}`;
-      const started = await this.member(extra.name, await resolveImage(this.settings, this.scriptsDir, extra.major), extra.major, host, options);
+      const started = await this.member(extra.name, extra.major, host, options);
       this.extraServers[extra.name] = started.server;
       Object.assign(this.stepEnv, extraServerEnv(extra.name, host, PORT));
     }
-    await this.checkIdentity();
   }
 
-  /** Starts one container and bootstraps its cluster. */
-  private async member(name: string, image: string, major: number, containerName: string, options: SandboxOptions): Promise<{ server: ServerInfo }> {
+  /** A container (kept from an earlier run, or new) with a brand-new cluster in it, started and identified. */
+  private async member(name: string, major: number, containerName: string, options: SandboxOptions): Promise<{ server: ServerInfo }> {
     if (options.signal?.aborted) throw new HarnessError('Interrupted', 'Interrupted while starting the sandbox');
     const t = performance.now();
-    const prepared = await preparedImage(this.settings, image, major);
-    let builder = new GenericContainer(prepared.image)
-      .withName(containerName)
-      .withEntrypoint(INIT.slice(0, 1)).withCommand(INIT.slice(1))
-      .withLabels({ [LABEL]: this.id, [OWNER_LABEL]: ownerLabel() })
-      .withCopyDirectoriesToContainer([{ source: this.scriptsDir, target: `${ROOT}/scripts` }])
-      .withStartupTimeout(60_000);
-    builder = this.network ? builder.withNetworkMode(this.network) : builder.withNetworkMode('none');
-    if (name === 'primary' && options.smallDiskMiB !== undefined) {
-      // A size-limited tmpfs is a real small filesystem that needs no privileges: ENOSPC comes for real.
-      builder = builder.withTmpFs({ [`${ROOT}/small-disk`]: `rw,size=${options.smallDiskMiB}m,mode=1777` });
-    }
-    const container = await builder.start();
-    const member: Member = { name, container, systemIdentifier: '', dataDir: `${ROOT}/data` };
+    const prepared = await this.prepared(major);
+    const kept = name === 'primary' ? this.pool?.take() : undefined;
+    const member: Member = kept
+      ? { name, container: kept.container, baseline: kept.baseline, systemIdentifier: '', dataDir: `${ROOT}/data` }
+      : { name, container: await this.newContainer(prepared.image, containerName, name, options), systemIdentifier: '', dataDir: `${ROOT}/data` };
     this.members.push(member);
-    options.log?.(`${name}: container ${((performance.now() - t) / 1000).toFixed(2)}s`);
+    if (!kept && name === 'primary' && this.pool) member.baseline = await this.pool.baseline(member.container);
+    options.log?.(`${name}: container ${kept ? 'reused' : 'new'} ${((performance.now() - t) / 1000).toFixed(2)}s`);
     if (options.signal?.aborted) throw new HarnessError('Interrupted', 'Interrupted while starting the sandbox');
 
     const dirs = ['home', 'tmp', 'run', 'backups', 'work', 'log', 'etc'].map((d) => `${ROOT}/${d}`);
-    await this.exec(container, ['bash', '-c', `mkdir -p ${dirs.join(' ')} && chown -R postgres:postgres ${ROOT}`], 'root', 'prepare /sandbox');
     const script = bootstrapScript({
       dataDir: member.dataDir, socketDir: `${ROOT}/run`, port: PORT, log: `${ROOT}/log/server.log`,
       listenAddresses: name === 'primary' ? '' : '*',
       ...(name === 'primary' ? {} : { hba: ['host all all samenet trust'] }),
       ...(prepared.template ? { template: prepared.template } : {}),
     });
-    const booted = parseBootstrap(await this.exec(container, ['bash', '-c', `export PATH=/usr/lib/postgresql/${major}/bin:$PATH; ${script}`], 'postgres', 'initdb and server start'));
+    // One exec, as root: lay out $ROOT, then become postgres (setpriv, as an operator's `runuser`) for the cluster.
+    const asPostgres = `setpriv --reuid=postgres --regid=postgres --init-groups env -i HOME=${ROOT}/home LANG=C.UTF-8 PATH=/usr/lib/postgresql/${major}/bin:/usr/bin:/bin bash -c ${shellQuote(script)}`;
+    const output = await this.exec(member.container, ['bash', '-c', [
+      'set -euo pipefail', `mkdir -p ${dirs.join(' ')}`, `cp -a ${SCRIPTS_COPY} ${ROOT}/scripts`, `chown -R postgres:postgres ${ROOT}`, asPostgres,
+    ].join('\n')], 'root', 'initdb and server start');
+    const booted = parseBootstrap(output);
     member.systemIdentifier = booted.systemIdentifier;
+    checkIdentityAnswer(booted.served, member, `${member.container.getName()}:${ROOT}/run`);
     options.log?.(`${name}: ready ${((performance.now() - t) / 1000).toFixed(2)}s`);
-    return { server: { version: booted.version, major: booted.major, source: image } };
+    return { server: { version: booted.version, major: booted.major, source: prepared.base } };
+  }
+
+  private async newContainer(image: string, containerName: string, name: string, options: SandboxOptions): Promise<StartedTestContainer> {
+    // Kept containers outlive this sandbox: they are named and labelled by a name of their own, not the run's.
+    const pooled = name === 'primary' && this.pool !== undefined;
+    const scratch = Object.fromEntries(SCRATCH.filter((d) => d !== '/dev/shm').map((d) => [d, d === ROOT ? 'rw,exec,mode=0755' : 'rw,exec,mode=1777']));
+    let builder = new GenericContainer(image)
+      .withName(pooled ? `rb-pool-${randomUUID().slice(0, 8)}-pg${this.major}` : containerName)
+      .withEntrypoint(INIT.slice(0, 1)).withCommand(INIT.slice(1))
+      .withLabels({ [LABEL]: pooled ? 'pool' : this.id, [OWNER_LABEL]: ownerLabel() })
+      .withCopyDirectoriesToContainer([{ source: this.scriptsDir, target: SCRIPTS_COPY }])
+      // The sandbox's files live in memory: a fresh cluster's ~1000 files take ~0.8 s to write to the
+      // container's layer on a virtual disk, ~0.06 s to a tmpfs; and they vanish with the run.
+      .withTmpFs(scratch)
+      .withStartupTimeout(60_000);
+    builder = this.network ? builder.withNetworkMode(this.network) : builder.withNetworkMode('none');
+    if (name === 'primary' && options.smallDiskMiB !== undefined) {
+      // A size-limited tmpfs is a real small filesystem that needs no privileges: ENOSPC comes for real.
+      builder = builder.withTmpFs({ ...scratch, [`${ROOT}/small-disk`]: `rw,exec,size=${options.smallDiskMiB}m,mode=1777` });
+    }
+    return builder.start();
   }
 
   private async exec(container: StartedTestContainer, argv: string[], user: string, what: string): Promise<string> {
@@ -210,16 +293,23 @@ class StartedContainerSandbox implements StartedSandbox {
 
   async copyBackupsOut(target: string): Promise<void> {
     mkdirSync(target, { recursive: true });
-    // `docker cp dir/.` copies the directory's contents, like `cp -r dir/. target`.
-    const copied = await docker(this.dockerEnv, ['cp', `${this.members[0]!.container.getId()}:${ROOT}/backups/.`, target], 300_000);
+    // A tar stream through `docker exec`: `docker cp` cannot read a tmpfs mount, and $ROOT is one.
+    const copied = await execa('bash', ['-c', 'set -o pipefail; docker exec "$1" tar -C "$2" -cf - . | tar -C "$3" -xf -', 'copy', this.members[0]!.container.getId(), `${ROOT}/backups`, target],
+      { env: this.dockerEnv, extendEnv: false, reject: false, timeout: 300_000 });
     if (copied.exitCode !== 0) throw new HarnessError('SandboxStart', `Copying the backup directory out failed: ${copied.stderr.trim()}`);
   }
 
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    await Promise.all(this.members.map((m) => m.container.stop({ timeout: 0, remove: true, removeVolumes: true }).catch(() =>
-      docker(this.dockerEnv, ['rm', '-f', '-v', m.container.getId()]))));
+    await Promise.all(this.members.map(async (m) => {
+      if (m.baseline !== undefined && this.pool) {
+        const given = await this.pool.give(m.container, m.baseline);
+        if (!given.kept && given.why && this.settings.debug) console.error(`sandbox ${this.id}: container not reused: ${given.why}`);
+      } else {
+        await removeContainer(this.dockerEnv, m.container);
+      }
+    }));
     if (this.network) await docker(this.dockerEnv, ['network', 'rm', this.network]);
   }
 

@@ -38,10 +38,24 @@ export function readImageTable(scriptsDir: string): ImageRow[] {
   return parseImageTable(readFileSync(join(scriptsDir, 'images', 'versions.tsv'), 'utf8'));
 }
 
-/** The images to look for, in order of preference (`RUNBOOKS_IMAGE_SOURCE` narrows them to one kind). */
+/**
+ * The official image plus the tools runbooks call (pgbackrest, rsync, zstd…),
+ * as scripts/images/build.sh makes it where a registry answers (its
+ * `official_tag`: keep the two alike).
+ */
+export function officialWithTools(major: number): string {
+  return `proven-runbooks/postgres:${major}-official`;
+}
+
+/**
+ * The images to look for, in order of preference: those with the runbooks'
+ * tools first (the official image plus tools, then the Debian-built one), the
+ * bare official image last. `RUNBOOKS_IMAGE_SOURCE` narrows them to one kind.
+ */
 function candidates(settings: SandboxSettings, row: ImageRow): string[] {
   const override = settings.imageSource;
-  const order = override === 'local' ? [row.local] : override === 'official' ? [row.official] : [row.official, row.local];
+  const official = [officialWithTools(row.major), row.official];
+  const order = override === 'local' ? [row.local] : override === 'official' ? official : [official[0], row.local, official[1]];
   return order.filter((image): image is string => image !== undefined);
 }
 

@@ -65,7 +65,7 @@ async function containerSandboxes(options: SelectOptions, majors: number[]): Pro
       byMajor.set(major, new NoServerSandbox(major, choice.none));
     } else {
       if (choice.how !== 'present') notes.push(`PostgreSQL ${major}: ${choice.how}`);
-      byMajor.set(major, new ContainerSandbox({ major, scriptsDir: options.scriptsDir, settings: options.settings }));
+      byMajor.set(major, new ContainerSandbox({ major, scriptsDir: options.scriptsDir, settings: options.settings, reuse: true }));
     }
   }
   return { byMajor, notes };

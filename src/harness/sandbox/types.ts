@@ -35,6 +35,8 @@ export interface Sandbox {
   start(options?: SandboxOptions): Promise<StartedSandbox>;
   /** What exactly runs the server (image id, or binaries and version): part of the result cache's key. */
   identity(): Promise<string>;
+  /** Removes what the recipe keeps between runs (containers kept for reuse); call once, after the last run. */
+  close?(): Promise<void>;
 }
 
 /**
