@@ -79,4 +79,22 @@ describeDocker('containers kept between runs (reuse)', () => {
     }
     expect(await dockerLeftovers({ owner })).toEqual([]);
   });
+
+  it('keeps $SANDBOX_DIR on disk when asked (RUNBOOKS_SANDBOX_ON_DISK=1), and still empties it between runs', async () => {
+    const sandbox = new ContainerSandbox({ major: 15, scriptsDir, settings: { ...settings, onDisk: true }, reuse: true });
+    try {
+      const first = await sandbox.start();
+      expect(await inShell(first, 'stat -f -c %T "$SANDBOX_DIR" /tmp; echo x > "$BACKUP_DIR/leftover"')).toBe('overlayfs\ntmpfs\n');
+      await first.stop();
+      const second = await sandbox.start();
+      try {
+        expect(await inShell(second, 'ls -A "$BACKUP_DIR" | wc -l')).toBe('0\n');
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await sandbox.close();
+    }
+    expect(await dockerLeftovers({ owner })).toEqual([]);
+  });
 });

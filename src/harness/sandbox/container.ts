@@ -241,7 +241,9 @@ class StartedContainerSandbox implements StartedSandbox {
   private async newContainer(image: string, containerName: string, name: string, options: SandboxOptions): Promise<StartedTestContainer> {
     // Kept containers outlive this sandbox: they are named and labelled by a name of their own, not the run's.
     const pooled = name === 'primary' && this.pool !== undefined;
-    const scratch = Object.fromEntries(SCRATCH.filter((d) => d !== '/dev/shm').map((d) => [d, d === ROOT ? 'rw,exec,mode=0755' : 'rw,exec,mode=1777']));
+    // RUNBOOKS_SANDBOX_ON_DISK=1 keeps $ROOT on the container's layer, for runbooks whose data would not fit in memory.
+    const scratch = Object.fromEntries(SCRATCH.filter((d) => d !== '/dev/shm' && !(d === ROOT && this.settings.onDisk))
+      .map((d) => [d, d === ROOT ? 'rw,exec,mode=0755' : 'rw,exec,mode=1777']));
     let builder = new GenericContainer(image)
       .withName(pooled ? `rb-pool-${randomUUID().slice(0, 8)}-pg${this.major}` : containerName)
       .withEntrypoint(INIT.slice(0, 1)).withCommand(INIT.slice(1))

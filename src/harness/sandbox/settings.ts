@@ -14,7 +14,7 @@ export interface SandboxSettings {
   docker: DockerEnv;
   /** `RUNBOOKS_IMAGE_SOURCE=local|official`: only that kind of image; otherwise the official one, then ours. */
   imageSource?: string;
-  /** `RUNBOOKS_SANDBOX_ON_DISK=1`: as root, keep local sandboxes on disk instead of a tmpfs. */
+  /** `RUNBOOKS_SANDBOX_ON_DISK=1`: keep sandboxes on disk instead of a tmpfs (local ones as root; $SANDBOX_DIR in containers). */
   onDisk: boolean;
   /** `RUNBOOKS_DEBUG`: say why preparing an image failed. */
   debug: boolean;
