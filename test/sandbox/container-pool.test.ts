@@ -23,78 +23,75 @@ async function inShell(sandbox: StartedSandbox, script: string): Promise<string>
   }
 }
 
+/**
+ * Two runs, one after the other, of one recipe that keeps its container
+ * (as verify uses it); `first` and `second` each get a started sandbox. The
+ * recipe is closed at the end and nothing of this process may be left.
+ */
+async function twoRuns(kept: ContainerSandbox, first: (s: StartedSandbox) => Promise<void>, second: (s: StartedSandbox) => Promise<void>): Promise<void> {
+  try {
+    const one = await kept.start();
+    try {
+      await first(one);
+    } finally {
+      await one.stop();
+    }
+    const two = await kept.start();
+    try {
+      await second(two);
+    } finally {
+      await two.stop();
+    }
+  } finally {
+    await kept.close();
+  }
+  expect(await dockerLeftovers({ owner })).toEqual([]);
+}
+
 /** The container a run is in (its hostname is the container's id) and the server's identity. */
 const whereAmI = 'hostname; psql -X -At -c "select pg_postmaster_start_time(), (select count(*) from pg_database)"';
 
 describeDocker('containers kept between runs (reuse)', () => {
   it('gives the next run a brand-new cluster with nothing of the last run: files, processes, IPC, the server', async () => {
-    const sandbox = new ContainerSandbox({ major: 15, scriptsDir, settings, reuse: true });
-    try {
-      const first = await sandbox.start();
-      const [container, server] = (await inShell(first, whereAmI)).trim().split('\n');
+    let container = '';
+    let server = '';
+    await twoRuns(new ContainerSandbox({ major: 15, scriptsDir, settings, reuse: true }), async (first) => {
+      [container = '', server = ''] = (await inShell(first, whereAmI)).trim().split('\n');
       // What a careless run leaves behind, everywhere the sandbox user can write inside the scratch mounts.
       await inShell(first, [
         'createdb leftover', 'echo x > /tmp/leftover', 'echo x > /var/tmp/leftover', 'echo x > /dev/shm/leftover', 'echo x > "$HOME/leftover"',
         '(setsid sleep 1000 > /dev/null 2>&1 &)', 'chmod 0700 "$SANDBOX_DIR/backups"',
       ].join('\n'));
-      await first.stop();
-
-      const second = await sandbox.start();
-      try {
-        const [again, secondServer] = (await inShell(second, whereAmI)).trim().split('\n');
-        expect(again, 'the container was not reused').toBe(container);
-        expect(secondServer).not.toBe(server);
-        expect(await inShell(second, [
-          'psql -X -At -c "select count(*) from pg_database where datname = \'leftover\'"',
-          'ls -A /tmp /var/tmp /dev/shm "$HOME" | grep -c leftover || true',
-          'pgrep -u postgres -x sleep | wc -l',
-          'stat -c %a "$SANDBOX_DIR/backups"',
-        ].join('\n'))).toBe('0\n0\n0\n755\n');
-      } finally {
-        await second.stop();
-      }
-    } finally {
-      await sandbox.close();
-    }
-    expect(await dockerLeftovers({ owner })).toEqual([]);
+    }, async (second) => {
+      const [again, secondServer] = (await inShell(second, whereAmI)).trim().split('\n');
+      expect(again, 'the container was not reused').toBe(container);
+      expect(secondServer).not.toBe(server);
+      expect(await inShell(second, [
+        'psql -X -At -c "select count(*) from pg_database where datname = \'leftover\'"',
+        'ls -A /tmp /var/tmp /dev/shm "$HOME" | grep -c leftover || true',
+        'pgrep -u postgres -x sleep | wc -l',
+        'stat -c %a "$SANDBOX_DIR/backups"',
+      ].join('\n'))).toBe('0\n0\n0\n755\n');
+    });
   });
 
   it('does not reuse a container a run changed outside the scratch mounts', async () => {
-    const sandbox = new ContainerSandbox({ major: 15, scriptsDir, settings, reuse: true });
-    try {
-      const first = await sandbox.start();
-      const container = (await inShell(first, 'hostname')).trim();
+    let container = '';
+    await twoRuns(new ContainerSandbox({ major: 15, scriptsDir, settings, reuse: true }), async (first) => {
+      container = (await inShell(first, 'hostname')).trim();
       // The postgres user's home in the image is writable to it, and not a scratch mount.
       await inShell(first, 'touch /var/lib/postgresql/written-by-a-run');
-      await first.stop();
-      const second = await sandbox.start();
-      try {
-        expect((await inShell(second, 'hostname')).trim()).not.toBe(container);
-        expect(await inShell(second, 'ls /var/lib/postgresql/written-by-a-run 2>&1 || true')).toMatch(/No such file/);
-      } finally {
-        await second.stop();
-      }
-    } finally {
-      await sandbox.close();
-    }
-    expect(await dockerLeftovers({ owner })).toEqual([]);
+    }, async (second) => {
+      expect((await inShell(second, 'hostname')).trim()).not.toBe(container);
+      expect(await inShell(second, 'ls /var/lib/postgresql/written-by-a-run 2>&1 || true')).toMatch(/No such file/);
+    });
   });
 
   it('keeps $SANDBOX_DIR on disk when asked (RUNBOOKS_SANDBOX_ON_DISK=1), and still empties it between runs', async () => {
-    const sandbox = new ContainerSandbox({ major: 15, scriptsDir, settings: { ...settings, onDisk: true }, reuse: true });
-    try {
-      const first = await sandbox.start();
+    await twoRuns(new ContainerSandbox({ major: 15, scriptsDir, settings: { ...settings, onDisk: true }, reuse: true }), async (first) => {
       expect(await inShell(first, 'stat -f -c %T "$SANDBOX_DIR" /tmp; echo x > "$BACKUP_DIR/leftover"')).toBe('overlayfs\ntmpfs\n');
-      await first.stop();
-      const second = await sandbox.start();
-      try {
-        expect(await inShell(second, 'ls -A "$BACKUP_DIR" | wc -l')).toBe('0\n');
-      } finally {
-        await second.stop();
-      }
-    } finally {
-      await sandbox.close();
-    }
-    expect(await dockerLeftovers({ owner })).toEqual([]);
+    }, async (second) => {
+      expect(await inShell(second, 'ls -A "$BACKUP_DIR" | wc -l')).toBe('0\n');
+    });
   });
 });
