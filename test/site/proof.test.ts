@@ -74,6 +74,15 @@ describe('what a page may claim', () => {
     expect(badgeFor(proof)).toMatchObject({ status: 'verified', headline: 'Verified on PostgreSQL 15 and 18', duration: '1.0 s on PostgreSQL 18; 1.0 s on every version' });
   });
 
+  it('gives a version with no server here neither a run time nor a date in the runs table', () => {
+    const none: RunbookReport = { ...run(16), status: 'skipped', sandbox: 'none', error: 'no server for 16 here', server: null, durationMs: 0,
+      steps: run(16).steps.map((s) => ({ ...s, status: 'not-run', exitCode: null, durationMs: null, stdout: null, stderr: null })) };
+    const badge = badgeFor(pageProof(report([run(15), none]), FILE, PAGE));
+    expect(badge.runs.map((r) => [r.major, r.duration, r.date])).toEqual([[15, '1.0 s', badge.runs[0]!.date], [16, '–', 'not run']]);
+    expect(badge.runs[0]!.date).not.toBe('not run');
+    expect(badge.noServer).toContain('Not run on PostgreSQL 16');
+  });
+
   it('shows the failed version\'s output, even when a newer version passed', () => {
     const broken = run(15, PAGE, [
       step('seed', 1, 7, 'bash', 'createdb appdb'),

@@ -77,8 +77,9 @@ export function badgeFor(proof: PageProof): Badge {
   if (proof.status === 'unverified' && proof.runs.length === 0) {
     return { ...base, ...notes, status: 'unverified', headline: 'Not verified', reason: proof.problem?.message ?? 'no report', runs: [] };
   }
+  // A version with no server here never ran: no time, no date (the report's date is the verification's).
   const runs: BadgeRun[] = proof.runs.map((r) => ({
-    major: r.major, status: r.status, duration: formatDuration(r.durationMs), date: formatDate(r.verifiedAt), reused: r.reused,
+    major: r.major, status: r.status, duration: r.noServer ? '–' : formatDuration(r.durationMs), date: r.noServer ? 'not run' : formatDate(r.verifiedAt), reused: r.reused,
     server: r.serverVersion ?? '–', source: r.serverSource ?? '–', ...(r.error ? { note: r.error } : {}),
   }));
   const passed = proof.runs.filter((r) => r.status === 'passed').map((r) => r.major);
