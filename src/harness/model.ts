@@ -70,10 +70,16 @@ export interface Step {
   role: StepRole;
   /** `sandbox-only="why"`: the step uses a setting that is safe only in a throwaway sandbox; the site shows why. */
   sandboxOnly?: string;
-  /** `on="db1"`: the host the reader runs the command on (free text, for the page; the harness runs every step in its sandbox). */
+  /** `on="db1"`: the host the reader runs the command on (free text, for the page; where the harness runs it is `server`). */
   on?: string;
   /** `as="postgres"`: the OS user the reader runs the command as (free text, for the page). */
   as?: string;
+  /**
+   * `server=standby`: the step runs on the machine of that server of
+   * `runbook.servers` (its container, with its own $PGHOST, $PGPORT and
+   * $PGDATA), not the primary's; `primary` names the primary. Default: the primary.
+   */
+  server?: string;
   exit: ExitExpectation;
   timeoutMs: number;
   /** For SQL steps: the database to connect to (`db=`); default: $PGDATABASE. */

@@ -83,7 +83,9 @@ export function classifyFence(lang: string | null | undefined, meta: string | nu
   if (title !== undefined) info.title = title;
   const database = text('db');
   if (database !== undefined) info.database = database;
-  const on = isRun ? text('on') : undefined;
+  // `server=standby` runs the step on that server's machine: unless `on=` says it in the reader's words, the page names it so.
+  const server = isRun ? text('server') : undefined;
+  const on = isRun ? (text('on') ?? (server !== undefined && server !== 'primary' ? `the ${server} server` : undefined)) : undefined;
   if (on !== undefined) info.on = on;
   const as = isRun ? text('as') : undefined;
   if (as !== undefined) info.as = as;

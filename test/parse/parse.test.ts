@@ -94,6 +94,7 @@ const FIXTURES: Record<string, string> = {
   'restore-proven.md': 'accepts restores followed by a fingerprint comparison or a checked query of the restored rows',
   'restore-exempt.md': 'accepts an unproven restore when the frontmatter says why',
   'host-user.md': 'accepts on= and as= on steps, and rejects them empty or on unverified blocks',
+  'server.md': 'accepts server= naming the primary or a server of the frontmatter, and rejects another name at the attribute',
   'quoted-attribute.md': 'accepts quotes inside attribute values: a backslash escapes the value\'s own quote, the other kind needs none',
 };
 

@@ -110,6 +110,24 @@ for (const impl of implementations) {
       expect(await impl.gone(started)).toEqual([]);
     });
 
+    it("runs a step on another server's machine, where that server is the default and the primary is a host away", async () => {
+      const probe = await (await impl.make()).start();
+      const major = probe.server.major;
+      await probe.stop();
+      await using started = await (await impl.make()).start({ servers: [{ name: 'standby', major }] });
+      const primary = await session(started);
+      expect((await primary.run('psql -X -q -c "create table on_primary ()"', 20_000)).exitCode).toBe(0);
+      const standby = await ShellSession.open(started.shell('standby'));
+      onTestFinished(() => standby.close());
+      const here = await standby.run([
+        'psql -X -At -c "select to_regclass(\'on_primary\') is null, current_setting(\'data_directory\') = \'$PGDATA\'"',
+        'psql -X -At -h "$PRIMARY_PGHOST" -p "$PRIMARY_PGPORT" -c "select to_regclass(\'on_primary\') is not null"',
+      ].join('\n'), 20_000);
+      expect(here.exitCode, here.stderr).toBe(0);
+      expect(here.stdout).toBe('t|t\nt\n');
+      expect(() => started.shell('nowhere')).toThrow(/no server `nowhere`/);
+    });
+
     it('copies the backup directory out for inspection', async () => {
       await using started = await (await impl.make()).start();
       const shell = await session(started);

@@ -108,6 +108,10 @@ describe('anchors, host and user', () => {
     expect(whereNote(classifyFence('sql', 'run'), 'sql')).toMatchObject({ text: 'psql · as a database superuser', isDefault: true });
     expect(whereNote(classifyFence('bash', 'run on="backup host" as=barman'), 'bash')).toMatchObject({ text: 'backup host · barman OS user', isDefault: false });
     expect(whereNote(classifyFence('bash', 'run on=standby'), 'bash').text).toBe('standby · postgres OS user');
+    // server= runs it on that server's machine: the page names it so, unless on= words it for the reader.
+    expect(whereNote(classifyFence('bash', 'run server=standby'), 'bash')).toMatchObject({ text: 'the standby server · postgres OS user', isDefault: false });
+    expect(whereNote(classifyFence('bash', 'run server=standby on="db2 (the standby)"'), 'bash').text).toBe('db2 (the standby) · postgres OS user');
+    expect(whereNote(classifyFence('bash', 'run server=primary'), 'bash').isDefault).toBe(true);
     // Only steps take them: a plain block's `on=` means nothing.
     expect(classifyFence('text', 'on=x').on).toBeUndefined();
   });

@@ -20,7 +20,14 @@ export interface ExecuteHooks {
  */
 export async function executePlan(sandbox: StartedSandbox, plan: Plan, hooks: ExecuteHooks = {}): Promise<StepResult[]> {
   const results: StepResult[] = [];
-  const session = await ShellSession.open(sandbox.shell());
+  // One shell per machine a step runs on (`server=`), each opened when its first step comes, kept to the end:
+  // what a step exports stays for the next step on the same machine, as in an operator's terminals.
+  const sessions = new Map<string, ShellSession>([['primary', await ShellSession.open(sandbox.shell())]]);
+  const sessionFor = async (server = 'primary'): Promise<ShellSession> => {
+    let found = sessions.get(server);
+    if (!found) sessions.set(server, found = await ShellSession.open(sandbox.shell(server)));
+    return found;
+  };
   const placeholders = placeholderPaths(sandbox.stepEnv);
   const secrets = [sandbox.stepEnv.SANDBOX_PASSWORD ?? ''];
   let stopped = false;
@@ -31,6 +38,7 @@ export async function executePlan(sandbox: StartedSandbox, plan: Plan, hooks: Ex
         continue;
       }
       hooks.onStepStart?.(planned);
+      const session = await sessionFor(planned.step.server);
       const raw = await session.run(planned.script, planned.step.timeoutMs, hooks.signal);
       // What is verified is what is shown: paths as variables, credentials masked.
       const shown = (text: string): string => scrubSecrets(placeholders(text), secrets);
@@ -42,7 +50,7 @@ export async function executePlan(sandbox: StartedSandbox, plan: Plan, hooks: Ex
       const status = raw.timedOut ? 'timed-out' : failures.length > 0 ? 'failed' : 'passed';
       const result: StepResult = { step: planned.step, status, outcome, failures, executed: planned.script };
       if (status !== 'passed' && !hooks.signal?.aborted && startsServer(planned.step, outcome)) {
-        const logs = await serverLogs(sandbox, session, planned.step.code, shown);
+        const logs = await serverLogs(sandbox, session, planned.step.server, planned.step.code, shown);
         if (logs.length > 0) result.serverLogs = logs;
       }
       results.push(result);
@@ -50,7 +58,7 @@ export async function executePlan(sandbox: StartedSandbox, plan: Plan, hooks: Ex
       if (status !== 'passed' || !session.alive) stopped = true;
     }
   } finally {
-    await session.close();
+    await Promise.all([...sessions.values()].map((session) => session.close()));
   }
   return results;
 }
@@ -60,10 +68,10 @@ export async function executePlan(sandbox: StartedSandbox, plan: Plan, hooks: Ex
  * alive (variables an earlier step set may name the log), else in a new one.
  * Never throws: the logs explain a failure, they must not replace it.
  */
-async function serverLogs(sandbox: StartedSandbox, session: ShellSession, code: string, shown: (text: string) => string): Promise<ServerLogTail[]> {
+async function serverLogs(sandbox: StartedSandbox, session: ShellSession, server: string | undefined, code: string, shown: (text: string) => string): Promise<ServerLogTail[]> {
   let own: ShellSession | undefined;
   try {
-    const shell = session.alive ? session : (own = await ShellSession.open(sandbox.shell()));
+    const shell = session.alive ? session : (own = await ShellSession.open(sandbox.shell(server)));
     const run: SandboxCommand = async (script) => {
       const outcome = await shell.run(script, 10_000);
       return outcome.exitCode === 0 ? outcome.stdout : undefined;

@@ -17,7 +17,7 @@ export interface RawBlock {
 }
 
 export type Block =
-  | { kind: 'step'; lang: string; id?: string; hidden: boolean; role: StepRole; sandboxOnly?: string; on?: string; as?: string; exit: ExitExpectation;
+  | { kind: 'step'; lang: string; id?: string; hidden: boolean; role: StepRole; sandboxOnly?: string; on?: string; as?: string; server?: string; serverPosition?: Position; exit: ExitExpectation;
       timeoutMs?: number; database?: string; title?: string; expectations: OutputExpectation[] }
   | { kind: 'unverified'; reason: string }
   | { kind: 'output'; forId?: string; mode: MatchMode; stream: Stream }
@@ -38,7 +38,7 @@ const EXPECTATION_ATTRS: Record<string, { stream: Stream; mode: MatchMode; negat
   'stderr-not-contains': { stream: 'stderr', mode: 'contains', negate: true },
   'stderr-matches': { stream: 'stderr', mode: 'regex', negate: false },
 };
-const STEP_ATTRS = ['run', 'hidden', 'id', 'exit', 'timeout', 'db', 'role', 'sandbox-only', 'on', 'as', ...Object.keys(EXPECTATION_ATTRS)];
+const STEP_ATTRS = ['run', 'hidden', 'id', 'exit', 'timeout', 'db', 'role', 'sandbox-only', 'on', 'as', 'server', ...Object.keys(EXPECTATION_ATTRS)];
 const SKIP_ATTRS = ['skip'];
 const OUTPUT_ATTRS = ['output', 'for', 'match', 'stream'];
 const ALL_OURS = [...STEP_ATTRS, ...SKIP_ATTRS, ...OUTPUT_ATTRS];
@@ -147,6 +147,7 @@ function readStep(block: RawBlock, attrs: Map<string, MetaToken[]>, diagnostics:
   if (role === 'operator') checkOperatorStep(block, sandboxOnly, diagnostics);
   const on = value(block, attrs, 'on', parseNonEmpty, diagnostics);
   const as = value(block, attrs, 'as', parseNonEmpty, diagnostics);
+  const server = value(block, attrs, 'server', parseId, diagnostics);
   return {
     kind: 'step',
     lang: block.lang,
@@ -156,6 +157,7 @@ function readStep(block: RawBlock, attrs: Map<string, MetaToken[]>, diagnostics:
     ...(sandboxOnly !== undefined ? { sandboxOnly } : {}),
     ...(on !== undefined ? { on } : {}),
     ...(as !== undefined ? { as } : {}),
+    ...(server !== undefined ? { server, serverPosition: at(block, attrs.get('server')![0]!) } : {}),
     exit: value(block, attrs, 'exit', parseExit, diagnostics) ?? { kind: 'codes', codes: [0] },
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(database !== undefined ? { database } : {}),

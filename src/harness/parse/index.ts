@@ -48,10 +48,15 @@ export function parseRunbook(text: string, file: string): ParseResult {
         ...(block.title !== undefined ? { title: block.title } : {}),
         hidden: block.hidden, role: block.role, ...(block.sandboxOnly !== undefined ? { sandboxOnly: block.sandboxOnly } : {}),
         ...(block.on !== undefined ? { on: block.on } : {}), ...(block.as !== undefined ? { as: block.as } : {}),
+        ...(block.server !== undefined ? { server: block.server } : {}),
         exit: block.exit, timeoutMs: block.timeoutMs ?? settings.timeoutMs,
         ...(block.database !== undefined ? { database: block.database } : {}),
         expectations: block.expectations,
       };
+      if (block.server !== undefined && block.server !== 'primary' && !settings.servers.some((s) => s.name === block.server)) {
+        const known = ['primary', ...settings.servers.map((s) => s.name)].map((n) => `\`${n}\``).join(', ');
+        diagnostics.push(diagnostic('UnknownServer', `Unexpected \`server=${block.server}\`, expected a server of this runbook (${known})`, block.serverPosition ?? position));
+      }
       const first = byId.get(step.id);
       if (first) {
         diagnostics.push(diagnostic('DuplicateStepId', `Unexpected duplicate step id \`${step.id}\`, expected a unique id (first used at line ${first.position.line})`, position));

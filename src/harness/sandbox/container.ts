@@ -154,6 +154,8 @@ class StartedContainerSandbox implements StartedSandbox {
   stepEnv: Record<string, string> = {};
   private readonly scriptsDir: string;
   private readonly members: Member[] = [];
+  /** The step environment on each extra server's machine (the primary's is stepEnv). */
+  private readonly envs = new Map<string, Record<string, string>>();
   private network: string | undefined;
   private stopped = false;
 
@@ -197,11 +199,25 @@ class StartedContainerSandbox implements StartedSandbox {
       socketDir: `${ROOT}/run`, port: PORT, dataDir: `${ROOT}/data`, backupDir: `${ROOT}/backups`, user: 'postgres',
     });
     if (options.smallDiskMiB !== undefined) this.stepEnv.SMALL_DISK = `${ROOT}/small-disk`;
+    if (this.network) Object.assign(this.stepEnv, extraServerEnv('primary', `rb-${short}-primary`, PORT));
+    const hosts: Record<string, string> = {};
     for (const extra of extras) {
       const host = `rb-${short}-${extra.name}`;
       const started = await this.member(extra.name, extra.major, host, options);
       this.extraServers[extra.name] = started.server;
+      hosts[extra.name] = host;
       Object.assign(this.stepEnv, extraServerEnv(extra.name, host, PORT));
+    }
+    // On another server's machine the local server is the default one, and the primary is a host on the network.
+    for (const extra of extras) {
+      this.envs.set(extra.name, {
+        ...stepEnvironment({
+          sandboxId: this.id, password: this.stepEnv.SANDBOX_PASSWORD!, binDir: `/usr/lib/postgresql/${this.extraServers[extra.name]!.major}/bin`,
+          scriptsDir: `${ROOT}/scripts`, root: ROOT, socketDir: `${ROOT}/run`, port: PORT, dataDir: `${ROOT}/data`, backupDir: `${ROOT}/backups`, user: 'postgres',
+        }),
+        ...Object.assign({}, ...extras.filter((e) => e.name !== extra.name).map((e) => extraServerEnv(e.name, hosts[e.name]!, PORT))),
+        ...extraServerEnv('primary', `rb-${short}-primary`, PORT),
+      });
     }
   }
 
@@ -222,8 +238,10 @@ class StartedContainerSandbox implements StartedSandbox {
     const dirs = ['home', 'tmp', 'run', 'backups', 'work', 'log', 'etc'].map((d) => `${ROOT}/${d}`);
     const script = bootstrapScript({
       dataDir: member.dataDir, socketDir: `${ROOT}/run`, port: PORT, log: `${ROOT}/log/server.log`,
-      listenAddresses: name === 'primary' ? '' : '*',
-      ...(name === 'primary' ? {} : { hba: ['host all all samenet trust'] }),
+      // On a private network every server is reachable from the others. Replication is not let in by the
+      // harness: a page that streams adds its own pg_hba line, with a password, as production needs.
+      listenAddresses: this.network ? '*' : '',
+      ...(this.network ? { hba: ['host all all samenet trust'] } : {}),
       ...(prepared.template ? { template: prepared.template } : {}),
     });
     // One exec, as root: lay out $ROOT, then become postgres (setpriv, as an operator's `runuser`) for the cluster.
@@ -269,13 +287,14 @@ class StartedContainerSandbox implements StartedSandbox {
     return result.stdout;
   }
 
-  shell(): ShellCommand {
-    const primary = this.members[0]!;
+  shell(server = 'primary'): ShellCommand {
+    const member = this.members.find((m) => m.name === server);
+    if (!member) throw new HarnessError('UnknownServer', `This sandbox has no server \`${server}\` (it has ${this.members.map((m) => m.name).join(', ')})`);
     // `env -i`: a step sees exactly the sandbox's variables, not the image's (PG_MAJOR, GOSU_VERSION…).
-    const env = Object.entries(this.stepEnv).map(([k, v]) => `${k}=${v}`);
+    const env = Object.entries(server === 'primary' ? this.stepEnv : this.envs.get(server)!).map(([k, v]) => `${k}=${v}`);
     return {
       file: 'docker',
-      args: ['exec', '-i', '-u', 'postgres', '-w', `${ROOT}/work`, primary.container.getId(), 'env', '-i', ...env, 'bash', '--noprofile', '--norc'],
+      args: ['exec', '-i', '-u', 'postgres', '-w', `${ROOT}/work`, member.container.getId(), 'env', '-i', ...env, 'bash', '--noprofile', '--norc'],
       env: { ...this.dockerEnv }, cwd: process.cwd(),
     };
   }
@@ -287,10 +306,9 @@ class StartedContainerSandbox implements StartedSandbox {
     }
   }
 
-  /** Every process of the sandbox user in the primary container: the shell, its children, the server. */
+  /** Every process of the sandbox user in every container of the sandbox: the shells, their children, the servers. */
   async killAll(): Promise<void> {
-    const primary = this.members[0];
-    if (primary) await primary.container.exec(['bash', '-c', 'kill -9 -1 2>/dev/null; true'], { user: 'postgres' }).catch(() => undefined);
+    await Promise.all(this.members.map((m) => m.container.exec(['bash', '-c', 'kill -9 -1 2>/dev/null; true'], { user: 'postgres' }).catch(() => undefined)));
   }
 
   async copyBackupsOut(target: string): Promise<void> {

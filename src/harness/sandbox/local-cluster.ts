@@ -90,7 +90,7 @@ class StartedLocalCluster implements StartedSandbox {
   readonly stepEnv: Record<string, string>;
   server!: ServerInfo;
   readonly extraServers: Record<string, ServerInfo> = {};
-  private readonly members: { systemIdentifier: string; dataDir: string; port: number }[] = [];
+  private readonly members: { name: string; systemIdentifier: string; dataDir: string; port: number; log: string; binDir: string }[] = [];
   private readonly mounts: string[] = [];
   private stopped = false;
   readonly id: string;
@@ -166,18 +166,34 @@ class StartedLocalCluster implements StartedSandbox {
       options.signal, `${name}: initdb and server start`, env);
     const booted = parseBootstrap(output);
     options.log?.(`${name}: initdb + start ${((performance.now() - started) / 1000).toFixed(2)}s`);
-    this.members.push({ systemIdentifier: booted.systemIdentifier, dataDir, port });
+    this.members.push({ name, systemIdentifier: booted.systemIdentifier, dataDir, port, log, binDir: install.binDir });
     return { version: booted.version, major: booted.major, source: install.binDir };
   }
 
-  shell(): ShellCommand {
+  shell(server = 'primary'): ShellCommand {
     const cwd = join(this.root, 'work');
-    if (this.user.uid === undefined) return { file: '/bin/bash', args: ['--noprofile', '--norc'], env: this.stepEnv, cwd };
+    const env = this.envOn(server);
+    if (this.user.uid === undefined) return { file: '/bin/bash', args: ['--noprofile', '--norc'], env, cwd };
     // As root we can do what a container does: the steps get a network namespace of their own
     // (its loopback is not the machine's, so no TCP server on this machine is reachable) and a
     // mount namespace where the machine's usual PostgreSQL socket directories are hidden. The
     // sandbox's own server is reached through its socket in the sandbox directory.
-    return { file: 'unshare', args: ['--net', '--mount', '--propagation', 'private', '--', 'bash', '-c', isolate(this.user), 'steps'], env: this.stepEnv, cwd };
+    return { file: 'unshare', args: ['--net', '--mount', '--propagation', 'private', '--', 'bash', '-c', isolate(this.user), 'steps'], env, cwd };
+  }
+
+  /**
+   * The step environment on a server's "machine": here every server shares the
+   * one machine, so a step on another server gets that server as its default
+   * ($PGPORT, $PGDATA, $SERVER_LOG, its binaries first on PATH), and the
+   * primary as PRIMARY_PGHOST / PRIMARY_PGPORT, as in a container.
+   */
+  private envOn(server: string): Record<string, string> {
+    // Named only where there are other servers, as in a container (where it is a host on the private network).
+    const primary = this.members.length > 1 ? { ...this.stepEnv, ...extraServerEnv('primary', this.stepEnv.PGHOST!, PORT) } : this.stepEnv;
+    if (server === 'primary') return primary;
+    const member = this.members.find((m) => m.name === server);
+    if (!member) throw new HarnessError('UnknownServer', `This sandbox has no server \`${server}\` (it has ${this.members.map((m) => m.name).join(', ')})`);
+    return { ...primary, PGPORT: String(member.port), PGDATA: member.dataDir, SERVER_LOG: member.log, PATH: this.stepEnv.PATH!.replace(this.install.binDir, member.binDir) };
   }
 
   async checkIdentity(): Promise<void> {

@@ -50,9 +50,14 @@ export interface StartedSandbox extends AsyncDisposable {
   readonly server: ServerInfo;
   /** The extra servers, by name. Steps reach them through `<NAME>_PGHOST` and `<NAME>_PGPORT`. */
   readonly extraServers: Readonly<Record<string, ServerInfo>>;
-  /** The variables steps see (also part of `shell().env`). */
+  /** The variables steps see on the primary (also part of `shell().env`). */
   readonly stepEnv: Readonly<Record<string, string>>;
-  shell(): ShellCommand;
+  /**
+   * The step shell on the primary's machine, or on the machine of the extra
+   * server `server` (a step's `server=`): there $PGHOST, $PGPORT and $PGDATA
+   * are that server's, and `PRIMARY_PGHOST` / `PRIMARY_PGPORT` reach the primary.
+   */
+  shell(server?: string): ShellCommand;
   /** Throws unless the server at the sandbox's address is the one this sandbox created. */
   checkIdentity(): Promise<void>;
   /** Kills every process started inside the sandbox (after a timeout, before teardown). */
