@@ -56,6 +56,8 @@ export interface Verification {
   jobs: number;
   cache: ResultCache;
   cacheKeyOf: (entry: MatrixEntry) => string;
+  /** Run durations of the last report (`durationsFrom`, else the project's), by `runKey`: the run order and the time-left estimate. */
+  durations: Map<string, number>;
   shard?: Shard;
 }
 
@@ -92,7 +94,7 @@ export async function prepareVerification(runbooks: Runbook[], source: string, o
   const toRun = longestFirst(decided.toRun, durations);
   return {
     runbooks: withSteps, selection, majors, plannedRuns: planned.entries.length, entries, notApplicable, reused, toRun,
-    jobs: Math.max(1, Math.min(options.jobs, toRun.length)), cache, cacheKeyOf,
+    jobs: Math.max(1, Math.min(options.jobs, toRun.length)), cache, cacheKeyOf, durations,
     ...(options.shard ? { shard: options.shard } : {}),
   };
 }

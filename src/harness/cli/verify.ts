@@ -1,4 +1,4 @@
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import type { Io } from './io.ts';
 import { loadRunbooks } from './load-runbooks.ts';
 import { prepareVerification, runVerification, type Verification, type VerificationOptions } from '../verification.ts';
@@ -8,9 +8,6 @@ import { sandboxSettings, type SandboxSettings } from '../sandbox/settings.ts';
 import { chooseReaper } from '../sandbox/ryuk.ts';
 import { projectPaths } from '../files/project.ts';
 import { ProgressEstimator } from '../report/progress.ts';
-import { readReportIfAny } from '../report/read.ts';
-import { DEFAULT_REPORT_PATH } from '../report/format.ts';
-import { recordedDurations } from '../plan/select-shard.ts';
 import { runKey } from '../plan/run-key.ts';
 
 /** `verify`'s options as parsed from the command line: the verification's, and where its results go. */
@@ -42,9 +39,8 @@ async function printPlan(v: Verification, force: boolean, settings: SandboxSetti
  * the durations of the last report (--durations, else the report being
  * replaced, else the project's default report), when there is one.
  */
-function estimator(v: Verification, durationsFrom: string): ProgressEstimator {
-  const recorded = recordedDurations(readReportIfAny(durationsFrom) ?? readReportIfAny(join(projectPaths().root, DEFAULT_REPORT_PATH)));
-  return new ProgressEstimator(v.toRun.map((e) => runKey(e.runbook.file, e.major)), recorded, v.jobs);
+function estimator(v: Verification): ProgressEstimator {
+  return new ProgressEstimator(v.toRun.map((e) => runKey(e.runbook.file, e.major)), v.durations, v.jobs);
 }
 
 /**
@@ -75,7 +71,7 @@ export async function verifyCommand(paths: string[], options: VerifyOptions, io:
     const report = await runVerification(verification, {
       signal: controller.signal, reportPath: options.reportPath,
       onEvent: progressPrinter(io.stdout, io.isTTY, verification.majors.length > 1, verification.jobs > 1,
-        io.isTTY ? estimator(verification, durationsFrom) : undefined),
+        io.isTTY ? estimator(verification) : undefined),
       ...(options.junitPath ? { junitPath: options.junitPath } : {}),
       ...(options.keepBackups ? { keepBackups: options.keepBackups } : {}),
     });
