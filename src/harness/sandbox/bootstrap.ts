@@ -55,7 +55,7 @@ export function bootstrapScript(layout: ClusterLayout): string {
     ...(layout.hba?.length ? [`printf '%s\\n' ${layout.hba.map(q).join(' ')} >> ${q(`${layout.dataDir}/pg_hba.conf`)}`] : []),
     `pg_ctl -D ${q(layout.dataDir)} -l ${q(layout.log)} -w -t 60 start > /dev/null`,
     `printf 'identifier=%s\\n' "$(pg_controldata ${q(layout.dataDir)} | sed -n 's/^Database system identifier: *//p')"`,
-    // `served=`: what the server at the sandbox's address says it is, checked against `identifier=` (checkServed).
+    // `served=`: what the server at the sandbox's address says it is, checked against `identifier=` (checkIdentityAnswer).
     `psql -X -v ON_ERROR_STOP=1 -At -h ${q(layout.socketDir)} -p ${layout.port} -U postgres -d postgres -c "select 'version=' || version()" -c "select 'num=' || current_setting('server_version_num')" -c ${q(`select 'served=' || ${IDENTITY_EXPR} from pg_control_system()`)}`,
   ].join('\n');
 }
@@ -78,7 +78,6 @@ export function parseBootstrap(output: string): Bootstrapped {
   }
   return { systemIdentifier, version, major: Math.floor(num / 10000), served: field('served') };
 }
-
 
 export function checkIdentityAnswer(answer: string, expected: { systemIdentifier: string; dataDir: string }, where: string): void {
   const want = `${expected.systemIdentifier}|${expected.dataDir}`;

@@ -60,7 +60,7 @@ export class ContainerSandbox implements Sandbox {
   private readonly pool: ContainerPool | undefined;
   /** Once per recipe, not per run: each costs docker calls (~0.1 s apiece) that give the same answer all run long. */
   private swept: Promise<unknown> | undefined;
-  private images: Map<string, Promise<Prepared>> = new Map();
+  private readonly images = new Map<number, Promise<Prepared>>();
 
   constructor(options: ContainerSandboxOptions) {
     this.options = options;
@@ -98,14 +98,13 @@ export class ContainerSandbox implements Sandbox {
   }
 
   private prepared(major: number): Promise<Prepared> {
-    const key = String(major);
-    let found = this.images.get(key);
+    let found = this.images.get(major);
     if (!found) {
       const { settings, scriptsDir } = this.options;
       found = resolveImage(settings, scriptsDir, major).then(async (image) => ({ base: image, ...(await preparedImage(settings, image, major)) }));
       // A failure is not remembered: the next run asks again.
-      found.catch(() => this.images.delete(key));
-      this.images.set(key, found);
+      found.catch(() => this.images.delete(major));
+      this.images.set(major, found);
     }
     return found;
   }
@@ -142,7 +141,7 @@ interface Member {
   container: StartedTestContainer;
   systemIdentifier: string;
   dataDir: string;
-  /** Set when the container came from (and goes back to) the pool: its `docker diff` when new. */
+  /** Set when the container came from (and goes back to) the pool: what container-pool.ts found changed when it was new. */
   baseline?: string;
 }
 
@@ -192,33 +191,23 @@ class StartedContainerSandbox implements StartedSandbox {
       const created = await docker(this.dockerEnv, ['network', 'create', '--internal', ...labels.flatMap((l) => ['--label', l]), this.network]);
       if (created.exitCode !== 0) throw new HarnessError('SandboxStart', `docker network create failed: ${created.stderr.trim()}`);
     }
-    const primary = await this.member('primary', this.major, `rb-${short}-primary`, options);
-    this.server = primary.server;
-    this.stepEnv = stepEnvironment({
-      sandboxId: this.id, binDir: `/usr/lib/postgresql/${primary.server.major}/bin`, scriptsDir: `${ROOT}/scripts`, root: ROOT,
+    const host = (name: string): string => `rb-${short}-${name}`;
+    // Every machine has the same layout; only the binaries differ with the server's major.
+    const layout = (major: number, password?: string): Record<string, string> => stepEnvironment({
+      sandboxId: this.id, ...(password ? { password } : {}), binDir: `/usr/lib/postgresql/${major}/bin`, scriptsDir: `${ROOT}/scripts`, root: ROOT,
       socketDir: `${ROOT}/run`, port: PORT, dataDir: `${ROOT}/data`, backupDir: `${ROOT}/backups`, user: 'postgres',
     });
+    const primary = await this.member('primary', this.major, host('primary'), options);
+    this.server = primary.server;
+    this.stepEnv = layout(primary.server.major);
     if (options.smallDiskMiB !== undefined) this.stepEnv.SMALL_DISK = `${ROOT}/small-disk`;
-    if (this.network) Object.assign(this.stepEnv, extraServerEnv('primary', `rb-${short}-primary`, PORT));
-    const hosts: Record<string, string> = {};
-    for (const extra of extras) {
-      const host = `rb-${short}-${extra.name}`;
-      const started = await this.member(extra.name, extra.major, host, options);
-      this.extraServers[extra.name] = started.server;
-      hosts[extra.name] = host;
-      Object.assign(this.stepEnv, extraServerEnv(extra.name, host, PORT));
-    }
-    // On another server's machine the local server is the default one, and the primary is a host on the network.
-    for (const extra of extras) {
-      this.envs.set(extra.name, {
-        ...stepEnvironment({
-          sandboxId: this.id, password: this.stepEnv.SANDBOX_PASSWORD!, binDir: `/usr/lib/postgresql/${this.extraServers[extra.name]!.major}/bin`,
-          scriptsDir: `${ROOT}/scripts`, root: ROOT, socketDir: `${ROOT}/run`, port: PORT, dataDir: `${ROOT}/data`, backupDir: `${ROOT}/backups`, user: 'postgres',
-        }),
-        ...Object.assign({}, ...extras.filter((e) => e.name !== extra.name).map((e) => extraServerEnv(e.name, hosts[e.name]!, PORT))),
-        ...extraServerEnv('primary', `rb-${short}-primary`, PORT),
-      });
-    }
+    for (const extra of extras) this.extraServers[extra.name] = (await this.member(extra.name, extra.major, host(extra.name), options)).server;
+    if (extras.length === 0) return;
+    // Each machine reaches every server (the primary too) by its host on the private network, as the local sandbox
+    // names them all on its one machine; on a machine of its own, a server is the default one (its socket, its $PGDATA).
+    const peers = Object.assign({}, ...['primary', ...extras.map((e) => e.name)].map((name) => extraServerEnv(name, host(name), PORT)));
+    Object.assign(this.stepEnv, peers);
+    for (const extra of extras) this.envs.set(extra.name, { ...layout(this.extraServers[extra.name]!.major, this.stepEnv.SANDBOX_PASSWORD!), ...peers });
   }
 
   /** A container (kept from an earlier run, or new) with a brand-new cluster in it, started and identified. */
