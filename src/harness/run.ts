@@ -107,8 +107,8 @@ export async function runMatrix(entries: { runbook: Runbook; sandbox: Sandbox; m
       started = undefined;
       // The next run's sandbox starts once this one's is up (not before: two starts at once only compete).
       const prefetch = sandbox.then(() => undefined, () => undefined).then(() => {
-        if (index === undefined) index = claim();
-        if (index !== undefined && started === undefined) started = begin(index);
+        index = claim();
+        if (index !== undefined) started = begin(index);
       });
       const entry = entries[current]!;
       results[current] = await runRunbook(entry.runbook, entry.sandbox, { ...options, major: entry.major, started: sandbox });
