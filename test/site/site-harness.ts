@@ -121,11 +121,37 @@ export async function preview(outDir: string): Promise<Preview> {
   };
 }
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+/**
+ * Chromium for the site tests, fetching the site through the Playwright driver
+ * rather than its own sockets. Chromium drops every open connection with
+ * net::ERR_NETWORK_CHANGED when a network interface appears or goes, even on
+ * loopback, and the matrix tests running beside this file create and remove
+ * Docker networks (veth pairs) all the time. Node's HTTP client in the driver
+ * does not care, so each request to the preview server is made there and
+ * handed to the page unchanged: status, headers, body and redirects (not
+ * followed here, so the page's URL is the one the server chose).
+ */
+export async function launchBrowser(origin: string): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    await context.route((url) => url.origin === origin, async (route) => {
+      await route.fulfill({ response: await route.fetch({ maxRedirects: 0 }) });
+    });
+    return context;
+  };
+  // newPage makes a context of its own that would bypass the route above.
+  browser.newPage = async (options) => {
+    const context = await browser.newContext(options);
+    const page = await context.newPage();
+    page.on('close', () => { void context.close(); });
+    return page;
+  };
+  return browser;
 }
 
 export function artifact(name: string): string {
