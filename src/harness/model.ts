@@ -100,8 +100,8 @@ export interface RunbookSettings {
   timeoutMs: number;
   /** PostgreSQL major versions the runbook applies to (`postgres: ">=17"`); unbounded when absent. */
   versions: { min?: number; max?: number };
-  /** Extra servers the runbook needs besides the primary: `servers: { old: 13 }`. */
-  servers: { name: string; major: number }[];
+  /** Extra servers the runbook needs besides the primary: `servers: { old: 13 }`; no major: the run's own. */
+  servers: { name: string; major?: number }[];
   /** Size in MiB of a small filesystem at $SMALL_DISK (`small-disk: 32M`), for disk-full drills. */
   smallDiskMiB?: number;
   /** `unproven-restore: "why"`: the page restores data and says why it does not compare the result. */

@@ -14,7 +14,7 @@ import { projectPaths } from '../../src/harness/files/project.ts';
 const install = await findPostgres({ path: process.env.PATH ?? '' });
 
 const page = [
-  '---', 'title: Two machines', 'runbook:', '  servers:', `    standby: ${install.major}`, '---', '',
+  '---', 'title: Two machines', 'runbook:', '  servers:', '    standby: same', '---', '',
   '```bash run id=primary-port', 'export WHERE=primary-terminal', 'psql -X -At -c "show port"', '```', '',
   '```bash run id=standby-port server=standby', 'export WHERE=standby-terminal', 'psql -X -At -c "show port"', '```', '',
   '```bash run id=back-on-primary', 'echo "$WHERE"', '```', '',

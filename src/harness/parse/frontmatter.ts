@@ -99,7 +99,10 @@ export function readFrontmatter(yamlText: string | undefined, file: string, firs
 
 type Positioner = (offset: number | undefined) => Position;
 
-/** `servers: { old: 13 }`: names are ids (they become OLD_PGHOST), values major versions. */
+/**
+ * `servers: { old: 13, standby: same }`: names are ids (they become OLD_PGHOST), values major
+ * versions, or `same` for the version of the run (a standby, a second node of a cluster).
+ */
 function readServers(node: unknown, at: Position, toPos: Positioner, frontmatter: Frontmatter, diagnostics: Diagnostic[]): void {
   if (!isMap(node)) {
     diagnostics.push(diagnostic('BadValue', 'Unexpected runbook.servers value, expected a mapping such as `old: 13`', at));
@@ -107,12 +110,16 @@ function readServers(node: unknown, at: Position, toPos: Positioner, frontmatter
   }
   for (const pair of node.items) {
     const name = String((pair.key as { value?: unknown })?.value ?? '');
-    const major = Number((pair.value as { value?: unknown })?.value);
+    const value = (pair.value as { value?: unknown })?.value;
+    const same = value === 'same';
+    const major = Number(value);
     const pos = toPos((pair.key as { range?: number[] })?.range?.[0]);
     if (!/^[a-z][a-z0-9_]*$/.test(name) || name === 'primary') {
       diagnostics.push(diagnostic('BadValue', `Unexpected server name ${JSON.stringify(name)}, expected lower-case letters, digits and _ (not \`primary\`)`, pos));
+    } else if (same) {
+      frontmatter.settings.servers.push({ name });
     } else if (!Number.isInteger(major) || major < 9) {
-      diagnostics.push(diagnostic('BadValue', `Unexpected version for server \`${name}\`, expected a PostgreSQL major version such as 13`, pos));
+      diagnostics.push(diagnostic('BadValue', `Unexpected version for server \`${name}\`, expected a PostgreSQL major version such as 13, or \`same\` for the run's own version`, pos));
     } else {
       frontmatter.settings.servers.push({ name, major });
     }

@@ -201,7 +201,7 @@ class StartedContainerSandbox implements StartedSandbox {
     this.server = primary.server;
     this.stepEnv = layout(primary.server.major);
     if (options.smallDiskMiB !== undefined) this.stepEnv.SMALL_DISK = `${ROOT}/small-disk`;
-    for (const extra of extras) this.extraServers[extra.name] = (await this.member(extra.name, extra.major, host(extra.name), options)).server;
+    for (const extra of extras) this.extraServers[extra.name] = (await this.member(extra.name, extra.major ?? this.major, host(extra.name), options)).server;
     if (extras.length === 0) return;
     // Each machine reaches every server (the primary too) by its host on the private network, as the local sandbox
     // names them all on its one machine; on a machine of its own, a server is the default one (its socket, its $PGDATA).

@@ -123,8 +123,9 @@ class StartedLocalCluster implements StartedSandbox {
     let port = PORT;
     for (const extra of options.servers ?? []) {
       // Another major version needs that version's own binaries on this machine.
-      const install = extra.major === this.install.major ? this.install : await findPostgres({ major: extra.major, path: settings.path })
-        .catch((error: Error) => { throw new HarnessError('Unavailable', `This runbook needs a PostgreSQL ${extra.major} server (\`${extra.name}\`): ${error.message}`); });
+      const major = extra.major ?? this.install.major;
+      const install = major === this.install.major ? this.install : await findPostgres({ major, path: settings.path })
+        .catch((error: Error) => { throw new HarnessError('Unavailable', `This runbook needs a PostgreSQL ${major} server (\`${extra.name}\`): ${error.message}`); });
       port++;
       const dataDir = join(this.root, 'servers', extra.name);
       this.extraServers[extra.name] = await this.boot(extra.name, install, dataDir, port, join(this.root, 'log', `${extra.name}.log`), options);

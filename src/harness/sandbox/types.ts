@@ -14,7 +14,8 @@ export interface ShellCommand {
 /** A second (third…) server a runbook asks for: `runbook.servers: { old: 13 }`. */
 export interface ExtraServer {
   name: string;
-  major: number;
+  /** Absent: the version of the run (`servers: { standby: same }`). */
+  major?: number;
 }
 
 export interface SandboxOptions {
