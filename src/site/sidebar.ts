@@ -13,6 +13,7 @@ const KNOWN: [dir: string, label: string][] = [
   ['restore', 'Restore'],
   ['pitr', 'Point-in-time recovery'],
   ['disaster', 'Disaster recovery'],
+  ['failover', 'High availability and failover'],
   ['troubleshooting', 'Troubleshooting'],
   ['reference', 'Reference'],
 ];

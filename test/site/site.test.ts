@@ -58,7 +58,7 @@ beforeAll(async () => {
   timings.buildMs = performance.now() - t;
   if (build.exitCode !== 0) throw new Error(`astro build failed (exit ${build.exitCode}):\n${build.output}`);
   site = await preview(path.join(dir, 'dist'));
-  browser = await launchBrowser();
+  browser = await launchBrowser(site.origin);
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.origin });
   console.info(`site test: ${report.sandbox} sandbox, PostgreSQL ${report.majors.join(', ')}, ${pages.length} pages, `
@@ -111,6 +111,17 @@ describe('the proof on each page', () => {
         expect(await badge.locator('.rb-badge__duration').innerText()).toContain(`PostgreSQL ${newest(c.runs)!.major}`);
         const rows = await badge.locator('.rb-badge__runs tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-rb-major'), tr.getAttribute('data-rb-status')]));
         expect(rows, c.file).toEqual(c.runs.map((r) => [String(r.major), r.status]));
+        // Failover figures: per ack-ledger check step and version, the numbers that run printed; '–' elsewhere.
+        const ledger = await badge.locator('.rb-badge__ledger tbody td[data-rb-major]').evaluateAll((tds) => tds
+          .map((td) => [td.closest('tr')!.getAttribute('data-rb-step'), td.getAttribute('data-rb-major'), td.textContent!.trim()])
+          .filter(([, , text]) => text !== '–'));
+        const printed = c.steps.flatMap((st) => c.runs.flatMap((r) => {
+          const out = stepAt(r, st.line);
+          const m = out?.status === 'passed' && !out.truncated
+            && /^acknowledged: (\d+)\n(?:.*\n)*?lost: (\d+)[^\n]*\n(?:.*\n)*?longest gap without an acknowledged commit: ([\d.]+) s/m.exec(out.stdout ?? '');
+          return m ? [[out!.id, String(r.major), `${m[2]} of ${m[1]} lost, ${m[3]} s without writes`]] : [];
+        }));
+        expect(ledger, c.file).toEqual(printed);
       } else {
         expect(status, c.file).toBe(c.expected === 'failed' ? 'failed' : 'unverified');
         expect(headline, c.file).toMatch(/Not verified|Failed/);

@@ -1,0 +1,90 @@
+/**
+ * Issue 17: a failover page runs on three machines (three containers on a
+ * private network). Whatever ends the run - a pass, a failure, Ctrl-C or a
+ * SIGKILL of the harness - no container, network or `docker exec` client of
+ * it is left once the harness (or, after a SIGKILL, its next run) is done.
+ */
+import { execFileSync } from 'node:child_process';
+import { hostname } from 'node:os';
+import { expect, it } from 'vitest';
+import { runCli, scratch, untilPassed } from '../helpers/cli.ts';
+import { describeDocker, dockerLeftovers } from '../helpers/docker.ts';
+
+const page = (last: string): string => [
+  '---', 'title: Three machines', 'runbook:', '  servers:', '    standby: same', '    witness: same', '---', '',
+  '```bash run id=start', 'createdb appdb', '```', '',
+  '```bash run id=on-standby server=standby', 'psql -X -At -h "$PRIMARY_PGHOST" -p "$PRIMARY_PGPORT" -c "select 1"', '```', '',
+  '```text output', '1', '```', '',
+  '```bash run id=on-witness server=witness', 'psql -X -At -h "$STANDBY_PGHOST" -p "$STANDBY_PGPORT" -c "select 2"', '```', '',
+  '```text output', '2', '```', '',
+  `\`\`\`bash run id=last server=witness`, last, '```', '',
+].join('\n');
+
+/** `docker exec` clients on this machine still attached to one of these containers. */
+function execClients(ids: string[]): string[] {
+  const ps = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  return ps.split('\n').filter((line) => line.includes('docker exec') && ids.some((id) => line.includes(id)));
+}
+
+async function containerIds(owner: string): Promise<string[]> {
+  const out = execFileSync('docker', ['ps', '-a', '-q', '--no-trunc', '--filter', `label=proven-runbooks.owner=${owner}`], { encoding: 'utf8' });
+  return out.split('\n').filter(Boolean);
+}
+
+describeDocker('a three-machine run leaves nothing behind', () => {
+  it('when it passes', async () => {
+    const s = scratch();
+    s.write('content/three.md', page('echo done'));
+    const child = runCli(['verify', '--sandbox', 'docker', '--pg', '17', 'content'], s.dir, s.tmp);
+    const result = await child;
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.all).toMatch(/Steps: +4 passed, 0 failed/);
+    expect(await dockerLeftovers({ owner: `${hostname()}:${child.pid}` })).toEqual([]);
+  });
+
+  it('when a step on the third machine fails', async () => {
+    const s = scratch();
+    s.write('content/three.md', page('psql -X -At -c "select 1/0"'));
+    const child = runCli(['verify', '--sandbox', 'docker', '--pg', '17', 'content'], s.dir, s.tmp);
+    const result = await child;
+    expect(result.exitCode).toBe(1);
+    expect(result.all).toContain('division by zero');
+    expect(await dockerLeftovers({ owner: `${hostname()}:${child.pid}` })).toEqual([]);
+  });
+
+  it('when interrupted with SIGINT during a step on the third machine', async () => {
+    const s = scratch();
+    s.write('content/three.md', page('sleep 60'));
+    const child = runCli(['verify', '--sandbox', 'docker', '--pg', '17', 'content'], s.dir, s.tmp);
+    await untilPassed(child, 'on-witness');
+    const owner = `${hostname()}:${child.pid}`;
+    const during = await dockerLeftovers({ owner });
+    const ids = await containerIds(owner);
+    expect(execClients(ids).length).toBeGreaterThan(0);
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode).toBe(130);
+    // Three containers and their private network.
+    expect(during).toHaveLength(4);
+    expect(await dockerLeftovers({ owner })).toEqual([]);
+    expect(execClients(ids)).toEqual([]);
+  });
+
+  it('when the harness is killed outright, once its next run is done', async () => {
+    const s = scratch();
+    s.write('content/three.md', page('sleep 60'));
+    const child = runCli(['verify', '--sandbox', 'docker', '--pg', '17', 'content'], s.dir, s.tmp);
+    await untilPassed(child, 'on-witness');
+    const owner = `${hostname()}:${child.pid}`;
+    const ids = await containerIds(owner);
+    child.kill('SIGKILL');
+    await child.catch(() => undefined);
+    expect(ids).toHaveLength(3);
+    s.write('content/three.md', page('echo done'));
+    const next = await runCli(['verify', '--sandbox', 'docker', '--pg', '17', 'content'], s.dir, s.tmp);
+    expect(next.exitCode, next.all).toBe(0);
+    // With Ryuk on, the reaper may be the one that removed them; either way, they are gone.
+    await expect.poll(() => dockerLeftovers({ owner }), { timeout: 30_000 }).toEqual([]);
+    await expect.poll(() => execClients(ids), { timeout: 10_000 }).toEqual([]);
+  });
+});

@@ -1,0 +1,41 @@
+import type { Mutant } from '../mutants.ts';
+
+const FILE = 'content/failover/rejoin-with-pg-rewind.md';
+
+/** Issue 17: mutants of the failover chapter that break what the page promises while every command still exits 0. */
+export const MUTANTS: Mutant[] = [
+  {
+    name: 'failover: the old primary is started as a standby without pg_rewind',
+    file: FILE,
+    patches: [{
+      from: 'mv "$PGDATA.fenced" "$PGDATA"\npg_rewind --target-pgdata="$PGDATA" \\\n  --source-server="host=$PRIMARY_PGHOST port=$PRIMARY_PGPORT user=rewinder dbname=postgres"\n```\n\n'
+        + '```text output stream=stderr match=regex\nservers diverged at WAL location [0-9A-F]+/[0-9A-F]+ on timeline 2\n(.*\\n)*pg_rewind: Done!\n```\n',
+      to: 'mv "$PGDATA.fenced" "$PGDATA"\n```\n',
+    }],
+    // Its history forked from the new primary's: it starts, in recovery, and never streams.
+    step: 'rejoin-db2',
+    expect: ["timed out waiting for: select status = 'streaming' from pg_stat_wal_receiver"],
+  },
+  {
+    name: 'failover: db2 promoted without fencing the crashed primary',
+    file: FILE,
+    patches: [{
+      from: '```bash run id=fence-db1 on="db1" title="Fence db1"\nmv "$PGDATA" "$PGDATA.fenced"\n',
+      to: '```bash run id=fence-db1 on="db1" title="Fence db1"\necho "db1 is down"\n',
+    }],
+    // The old primary restarts as a primary: two servers accept writes.
+    step: 'one-writer',
+    expect: ['db1 started again'],
+  },
+  {
+    // Up to PostgreSQL 15 pg_rewind takes the source's timeline from its control file, updated
+    // at the first checkpoint after the promotion. The local sandbox is 15 here; where it is 16
+    // or later the mutant runs in a PostgreSQL 15 container.
+    name: 'failover: pg_rewind right after the promotion, with no checkpoint (PostgreSQL 15 and older)',
+    file: FILE,
+    patches: [{ from: "psql -X -At -c 'select pg_promote()'\npsql -X -q -c 'checkpoint'\n", to: "psql -X -At -c 'select pg_promote()'\n" }],
+    step: 'rewind-db2',
+    expect: ['no rewind required'],
+    docker: { pg: 15 },
+  },
+];
