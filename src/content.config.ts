@@ -21,6 +21,8 @@ export const collections = {
           postgres: z.union([z.string(), z.number()]).optional(),
           servers: z.record(z.string(), z.union([z.number(), z.literal('same')])).optional(),
           'small-disk': z.string().optional(),
+          'unproven-restore': z.string().optional(),
+          sandbox: z.literal('containers').optional(),
         }).strict().optional(),
       }),
     }),

@@ -106,6 +106,11 @@ export interface RunbookSettings {
   smallDiskMiB?: number;
   /** `unproven-restore: "why"`: the page restores data and says why it does not compare the result. */
   unprovenRestore?: string;
+  /**
+   * `sandbox: containers`: every server needs a machine of its own (Patroni and etcd on each, with
+   * the same ports everywhere), which the local sandbox, one machine for all, cannot give.
+   */
+  ownMachines?: true;
 }
 
 export interface Runbook {

@@ -28,6 +28,7 @@ export function startSandbox(runbook: Runbook, sandbox: Sandbox, signal?: AbortS
   return sandbox.start({
     servers: runbook.settings.servers,
     ...(runbook.settings.smallDiskMiB !== undefined ? { smallDiskMiB: runbook.settings.smallDiskMiB } : {}),
+    ...(runbook.settings.ownMachines ? { ownMachines: true } : {}),
     ...(signal ? { signal } : {}),
   });
 }

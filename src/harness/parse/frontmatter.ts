@@ -4,7 +4,7 @@ import { diagnostic, didYouMean } from '../errors.ts';
 import { parseDuration, parseSizeMiB, parseVersionRange } from './values.ts';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
-const RUNBOOK_KEYS = ['timeout', 'postgres', 'servers', 'small-disk', 'unproven-restore'];
+const RUNBOOK_KEYS = ['timeout', 'postgres', 'servers', 'small-disk', 'unproven-restore', 'sandbox'];
 
 export interface Frontmatter {
   title?: string;
@@ -76,6 +76,11 @@ export function readFrontmatter(yamlText: string | undefined, file: string, firs
     if (key === 'unproven-restore') {
       if (typeof (pair.value as { value?: unknown })?.value === 'string' && raw.trim()) frontmatter.settings.unprovenRestore = raw;
       else diagnostics.push(diagnostic('BadValue', 'Unexpected runbook.unproven-restore without a reason, expected `unproven-restore: "<why the page does not compare the restored data>"`', pair.value ? valuePos : keyPos));
+      continue;
+    }
+    if (key === 'sandbox') {
+      if (raw === 'containers') frontmatter.settings.ownMachines = true;
+      else diagnostics.push(diagnostic('BadValue', `Unexpected runbook.sandbox ${JSON.stringify(raw)}, expected \`containers\` (each server on a machine of its own)`, valuePos));
       continue;
     }
     if (key === 'small-disk') {

@@ -113,6 +113,9 @@ class StartedLocalCluster implements StartedSandbox {
   }
 
   async create(scriptsDir: string, settings: SandboxSettings, options: SandboxOptions): Promise<void> {
+    if (options.ownMachines) {
+      throw new HarnessError('Unavailable', 'This runbook needs a machine of its own for every server (`sandbox: containers`); the local sandbox is one machine for all: verify it with --sandbox docker');
+    }
     await this.mountRam(settings.onDisk);
     writeOwner(this.root, this.id);
     for (const dir of ['home', 'tmp', 'run', 'backups', 'work', 'log', 'etc', 'servers']) mkdirSync(join(this.root, dir));

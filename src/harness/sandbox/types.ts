@@ -23,6 +23,8 @@ export interface SandboxOptions {
   servers?: ExtraServer[];
   /** A small filesystem of this many MiB at $SMALL_DISK, for disk-full drills. */
   smallDiskMiB?: number;
+  /** Every server on a machine of its own (`sandbox: containers`). */
+  ownMachines?: boolean;
   /** Progress notes ("initdb 0.9 s"), for the CLI's live output. */
   log?: (message: string) => void;
 }

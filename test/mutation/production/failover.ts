@@ -39,3 +39,26 @@ export const MUTANTS: Mutant[] = [
     docker: { pg: 15 },
   },
 ];
+
+const PATRONI = 'content/failover/patroni.md';
+
+/** Patroni's synchronous_mode: the zero-loss promise, broken two ways while every command exits 0. */
+export const PATRONI_MUTANTS: Mutant[] = [
+  {
+    name: 'patroni: synchronous_mode left off (asynchronous replicas)',
+    file: PATRONI,
+    patches: [{ from: 'edit-config --set synchronous_mode=true', to: 'edit-config --set synchronous_mode=false' }],
+    step: 'sync-on',
+    expect: [/^0$/m],
+    docker: { pg: 17 },
+  },
+  {
+    // Patroni shows a Sync Standby, but the application's own sessions commit locally.
+    name: 'patroni: synchronous_mode on, the application with synchronous_commit = local',
+    file: PATRONI,
+    patches: [{ from: 'start_writer sync_writes\n', to: 'APP_DB="$APP_DB options=\'-c synchronous_commit=local\'" start_writer sync_writes\n' }],
+    step: 'sync-cost',
+    expect: [/^lost: [1-9]\d* \(first: /m],
+    docker: { pg: 17 },
+  },
+];
