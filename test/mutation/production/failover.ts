@@ -62,3 +62,20 @@ export const PATRONI_MUTANTS: Mutant[] = [
     docker: { pg: 17 },
   },
 ];
+
+/** Split brain: the dead leader's own PostgreSQL service starts at boot beside Patroni. */
+export const SPLIT_BRAIN_MUTANTS: Mutant[] = [
+  {
+    name: 'patroni: node2\'s PostgreSQL also starts at boot as a service of its own (split brain)',
+    file: PATRONI,
+    patches: [{
+      from: 'start_etcd_again\npatroni "$PATRONI_CONF"',
+      to: 'start_etcd_again\npg_ctl --pgdata="$PGDATA" --log="$PATRONI_LOG" --wait start > /dev/null\npatroni "$PATRONI_CONF"',
+    }],
+    // node2 comes back as a primary for the seconds before Patroni demotes it: a client still pointed at it is
+    // acknowledged, and every one of those commits is gone once node2 follows the new leader.
+    step: 'no-split-brain',
+    expect: [/^acknowledged: [1-9]\d*\npresent: 0\nlost: [1-9]\d* \(first: /m],
+    docker: { pg: 17 },
+  },
+];
