@@ -37,6 +37,8 @@ export interface FenceInfo {
   on?: string;
   /** `as="<OS user>"`: who runs it. */
   as?: string;
+  /** `server=NAME`: the harness's machine the step runs on (absent: the primary's). */
+  server?: string;
 }
 
 /**
@@ -87,6 +89,7 @@ export function classifyFence(lang: string | null | undefined, meta: string | nu
   const server = isRun ? text('server') : undefined;
   const on = isRun ? (text('on') ?? (server !== undefined && server !== 'primary' ? `the ${server} server` : undefined)) : undefined;
   if (on !== undefined) info.on = on;
+  if (server !== undefined && server !== 'primary') info.server = server;
   const as = isRun ? text('as') : undefined;
   if (as !== undefined) info.as = as;
   return info;

@@ -129,6 +129,19 @@ const CONFIRM = [
   '}',
 ];
 
+/**
+ * Why the page offers no script, or undefined when it does. A script runs on
+ * one machine; the steps of a page that takes turns on several machines
+ * (`server=` steps) would run there too, a standby's `rm -rf "$PGDATA"` on the
+ * primary. Those pages are followed step by step, in the incident view.
+ */
+export function noScriptReason(blocks: PageBlock[]): string | undefined {
+  const steps = blocks.filter((b) => b.info.kind === 'step');
+  if (!steps.some((b) => !b.info.hidden)) return 'no step to run';
+  const machines = new Set(steps.map((b) => b.info.server ?? 'primary'));
+  return machines.size > 1 ? `its steps take turns on ${machines.size} machines: follow them in incident mode` : undefined;
+}
+
 /** The line that ends the header: everything after it is the page's steps, in page order. */
 export const STEPS_MARKER = '# ════ the steps ════';
 

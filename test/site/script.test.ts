@@ -12,7 +12,7 @@ import { projectPaths } from '../../src/harness/files/project.ts';
 import { markdownFiles } from '../../src/harness/files/collect.ts';
 import { drillScaffolding, proofScaffolding, sandboxOnlySettings, sandboxVariables } from '../../src/harness/parse/scaffolding.ts';
 import { pageProof } from '../../src/site/proof/page-proof.ts';
-import { requiredVariables, runbookScript, scriptSteps } from '../../src/site/script.ts';
+import { noScriptReason, requiredVariables, runbookScript, scriptSteps } from '../../src/site/script.ts';
 import { copyAllText, operatorSteps } from '../../src/site/operator-steps.ts';
 import { destructiveAction } from '../../src/site/destructive.ts';
 import { readPageBlocks } from '../../src/site/page-blocks.ts';
@@ -36,6 +36,21 @@ function scriptOf(source: string, file = 'content/example.md'): string {
 
 /** Lines bash would run: the script without its comments. */
 const live = (script: string): string => script.split('\n').filter((l) => !/^\s*#/.test(l)).join('\n');
+
+describe('which pages offer a script', () => {
+  const page = (...steps: string[]) => ['---', 'title: t', '---', '', ...steps.flatMap((s) => [s, 'echo x', '```', ''])].join('\n');
+
+  it('every page whose steps run on one machine', () => {
+    expect(noScriptReason(readPageBlocks(page('```bash run id=a', '```bash run id=b on="the backup host"')))).toBeUndefined();
+    expect(noScriptReason(readPageBlocks(page('```bash run id=a server=primary')))).toBeUndefined();
+  });
+
+  it('none whose steps take turns on several machines, nor one with nothing to run', () => {
+    expect(noScriptReason(readPageBlocks(page('```bash run id=a', '```bash run id=b server=standby', '```bash run id=c role=drill server=node3 hidden'))))
+      .toBe('its steps take turns on 3 machines: follow them in incident mode');
+    expect(noScriptReason(readPageBlocks(page('```bash run id=a hidden')))).toBe('no step to run');
+  });
+});
 
 describe('the downloadable script of a page', () => {
   const script = scriptOf(PAGE);

@@ -28,6 +28,8 @@ export interface PageCase {
   /** Charts (```chart) are drawn from a step's output, not shown as code: `hidden`, no copy button. */
   blocks: { line: number; kind: 'step' | 'skip' | 'chart' | 'other'; text: string; hidden: boolean }[];
   visibleSteps: number;
+  /** Machines the steps run on: the primary's, and each `server=` named. */
+  machines: number;
 }
 
 const markdown = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']);
@@ -79,6 +81,7 @@ export function loadPages(report: Report): PageCase[] {
       url: slug === '' ? '/' : `/${slug}/`,
       expected: expectedStatus(runs, source, steps.length > 0, unverified.length),
       visibleSteps: steps.filter((s) => !s.hidden).length,
+      machines: new Set(runbook.steps.map((s) => s.server ?? 'primary')).size,
     };
   });
 }

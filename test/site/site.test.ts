@@ -126,8 +126,10 @@ describe('the proof on each page', () => {
         expect(status, c.file).toBe(c.expected === 'failed' ? 'failed' : 'unverified');
         expect(headline, c.file).toMatch(/Not verified|Failed/);
       }
+      // One machine: a script to download; steps that take turns on several machines: none, and the badge says why.
       const script = page.locator('a.rb-badge__script');
-      expect(await script.count(), c.file).toBe(c.visibleSteps > 0 ? 1 : 0);
+      expect(await script.count(), c.file).toBe(c.visibleSteps > 0 && c.machines === 1 ? 1 : 0);
+      expect(await badge.locator('.rb-badge__no-script').count(), c.file).toBe(c.visibleSteps > 0 && c.machines > 1 ? 1 : 0);
     }
     await page.close();
   });

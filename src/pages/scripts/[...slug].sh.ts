@@ -6,13 +6,13 @@ import type { APIRoute, GetStaticPaths } from 'astro';
 import { getCollection } from 'astro:content';
 import settings from 'virtual:proven-runbooks/settings';
 import { loadPageProof } from '../../site/site-fs.ts';
-import { runbookScript } from '../../site/script.ts';
+import { noScriptReason, runbookScript } from '../../site/script.ts';
 
 export const getStaticPaths = (async () => {
   const entries = await getCollection('docs');
   return entries.flatMap((entry) => {
     const proof = loadPageProof(settings, entry.filePath);
-    if (!proof?.blocks.some((b) => b.info.kind === 'step' && !b.info.hidden)) return [];
+    if (!proof || noScriptReason(proof.blocks) !== undefined) return [];
     return [{ params: { slug: entry.id }, props: { filePath: entry.filePath, title: entry.data.title } }];
   });
 }) satisfies GetStaticPaths;
