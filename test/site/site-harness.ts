@@ -140,7 +140,16 @@ export async function launchBrowser(origin: string): Promise<Browser> {
   browser.newContext = async (options) => {
     const context = await newContext(options);
     await context.route((url) => url.origin === origin, async (route) => {
-      await route.fulfill({ response: await route.fetch({ maxRedirects: 0 }) });
+      let response;
+      try {
+        response = await route.fetch({ maxRedirects: 0 });
+      } catch {
+        // A page closed with requests in flight disposes of their context; any other failure reaches the
+        // page as a failed load (a console error the tests see), never as a rejection nobody awaits.
+        await route.abort('failed').catch(() => undefined);
+        return;
+      }
+      await route.fulfill({ response }).catch(() => undefined);
     });
     return context;
   };
