@@ -8,7 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { expect, it } from 'vitest';
 import { runCli, scratch, untilPassed } from '../helpers/cli.ts';
-import { describeDocker, dockerLeftovers } from '../helpers/docker.ts';
+import { describeDocker, dockerEnv, dockerLeftovers } from '../helpers/docker.ts';
+import { docker, OWNER_LABEL } from '../../src/harness/sandbox/docker.ts';
 
 const page = (last: string): string => [
   '---', 'title: Three machines', 'runbook:', '  servers:', '    standby: same', '    witness: same', '---', '',
@@ -26,57 +27,56 @@ function execClients(ids: string[]): string[] {
   return ps.split('\n').filter((line) => line.includes('docker exec') && ids.some((id) => line.includes(id)));
 }
 
+/** Full container ids: `docker exec` clients name their container by it. */
 async function containerIds(owner: string): Promise<string[]> {
-  const out = execFileSync('docker', ['ps', '-a', '-q', '--no-trunc', '--filter', `label=proven-runbooks.owner=${owner}`], { encoding: 'utf8' });
-  return out.split('\n').filter(Boolean);
+  const listed = await docker(dockerEnv, ['ps', '-a', '-q', '--no-trunc', '--filter', `label=${OWNER_LABEL}=${owner}`]);
+  return listed.stdout.split('\n').filter(Boolean);
+}
+
+/** `verify` of a three-machine page whose last step, on the third machine, is LAST. */
+function verifyThree(last: string): { s: ReturnType<typeof scratch>; child: ReturnType<typeof runCli>; owner: () => string } {
+  const s = scratch();
+  s.write('content/three.md', page(last));
+  const child = runCli(['verify', '--sandbox', 'docker', '--pg', '17', 'content'], s.dir, s.tmp);
+  return { s, child, owner: () => `${hostname()}:${child.pid}` };
 }
 
 describeDocker('a three-machine run leaves nothing behind', () => {
   it('when it passes', async () => {
-    const s = scratch();
-    s.write('content/three.md', page('echo done'));
-    const child = runCli(['verify', '--sandbox', 'docker', '--pg', '17', 'content'], s.dir, s.tmp);
+    const { child, owner } = verifyThree('echo done');
     const result = await child;
     expect(result.exitCode, result.all).toBe(0);
     expect(result.all).toMatch(/Steps: +4 passed, 0 failed/);
-    expect(await dockerLeftovers({ owner: `${hostname()}:${child.pid}` })).toEqual([]);
+    expect(await dockerLeftovers({ owner: owner() })).toEqual([]);
   });
 
   it('when a step on the third machine fails', async () => {
-    const s = scratch();
-    s.write('content/three.md', page('psql -X -At -c "select 1/0"'));
-    const child = runCli(['verify', '--sandbox', 'docker', '--pg', '17', 'content'], s.dir, s.tmp);
+    const { child, owner } = verifyThree('psql -X -At -c "select 1/0"');
     const result = await child;
     expect(result.exitCode).toBe(1);
     expect(result.all).toContain('division by zero');
-    expect(await dockerLeftovers({ owner: `${hostname()}:${child.pid}` })).toEqual([]);
+    expect(await dockerLeftovers({ owner: owner() })).toEqual([]);
   });
 
   it('when interrupted with SIGINT during a step on the third machine', async () => {
-    const s = scratch();
-    s.write('content/three.md', page('sleep 60'));
-    const child = runCli(['verify', '--sandbox', 'docker', '--pg', '17', 'content'], s.dir, s.tmp);
+    const { child, owner } = verifyThree('sleep 60');
     await untilPassed(child, 'on-witness');
-    const owner = `${hostname()}:${child.pid}`;
-    const during = await dockerLeftovers({ owner });
-    const ids = await containerIds(owner);
+    const during = await dockerLeftovers({ owner: owner() });
+    const ids = await containerIds(owner());
     expect(execClients(ids).length).toBeGreaterThan(0);
     child.kill('SIGINT');
     const result = await child;
     expect(result.exitCode).toBe(130);
     // Three containers and their private network.
     expect(during).toHaveLength(4);
-    expect(await dockerLeftovers({ owner })).toEqual([]);
+    expect(await dockerLeftovers({ owner: owner() })).toEqual([]);
     expect(execClients(ids)).toEqual([]);
   });
 
   it('when the harness is killed outright, once its next run is done', async () => {
-    const s = scratch();
-    s.write('content/three.md', page('sleep 60'));
-    const child = runCli(['verify', '--sandbox', 'docker', '--pg', '17', 'content'], s.dir, s.tmp);
+    const { s, child, owner } = verifyThree('sleep 60');
     await untilPassed(child, 'on-witness');
-    const owner = `${hostname()}:${child.pid}`;
-    const ids = await containerIds(owner);
+    const ids = await containerIds(owner());
     child.kill('SIGKILL');
     await child.catch(() => undefined);
     expect(ids).toHaveLength(3);
@@ -84,7 +84,7 @@ describeDocker('a three-machine run leaves nothing behind', () => {
     const next = await runCli(['verify', '--sandbox', 'docker', '--pg', '17', 'content'], s.dir, s.tmp);
     expect(next.exitCode, next.all).toBe(0);
     // With Ryuk on, the reaper may be the one that removed them; either way, they are gone.
-    await expect.poll(() => dockerLeftovers({ owner }), { timeout: 30_000 }).toEqual([]);
+    await expect.poll(() => dockerLeftovers({ owner: owner() }), { timeout: 30_000 }).toEqual([]);
     await expect.poll(() => execClients(ids), { timeout: 10_000 }).toEqual([]);
   });
 });
