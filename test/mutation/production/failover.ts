@@ -79,3 +79,32 @@ export const SPLIT_BRAIN_MUTANTS: Mutant[] = [
     docker: { pg: 17 },
   },
 ];
+
+const SYNC = 'content/failover/synchronous-replication.md';
+
+/** Synchronous replication's promise (commits wait, none acknowledged is lost), broken while every command exits 0. */
+export const SYNC_MUTANTS: Mutant[] = [
+  {
+    // pg_stat_replication still says `sync` for db2: only the commits show that nothing waits.
+    name: 'synchronous replication: db1 commits with synchronous_commit = local (asynchronous)',
+    file: SYNC,
+    patches: [{
+      from: "alter system set synchronous_standby_names = 'FIRST 1 (db2)'\" \\\n  -c \"alter system set synchronous_commit = 'on'\"",
+      to: "alter system set synchronous_standby_names = 'FIRST 1 (db2)'\" \\\n  -c \"alter system set synchronous_commit = 'local'\"",
+    }],
+    step: 'write-waits',
+    expect: ["timed out waiting for: select exists (select from pg_stat_activity where wait_event = 'SyncRep')"],
+  },
+  {
+    // The servers wait for a standby, but the application's own sessions opt out: its commits during the
+    // stall of both standbys are acknowledged, and on no standby.
+    name: 'synchronous replication: the application connects with synchronous_commit = local',
+    file: SYNC,
+    patches: [{
+      from: 'dbname=ledger target_session_attrs=read-write connect_timeout=2"',
+      to: 'dbname=ledger target_session_attrs=read-write connect_timeout=2 options=\'-c synchronous_commit=local\'"',
+    }],
+    step: 'while-both-stall',
+    expect: [/^acknowledged while both stalled: [1-9]\d*$/m],
+  },
+];
