@@ -108,3 +108,19 @@ export const SYNC_MUTANTS: Mutant[] = [
     expect: [/^acknowledged while both stalled: [1-9]\d*$/m],
   },
 ];
+
+/** maximum_lag_on_failover: the cap on what an automatic failover may lose, lifted. */
+export const LAG_MUTANTS: Mutant[] = [
+  {
+    // A lagging replica is promoted: the commits node2 acknowledged during the bulk load are gone.
+    name: 'patroni: maximum_lag_on_failover raised to 1 GB before the drill',
+    file: PATRONI,
+    patches: [{
+      from: 'edit-config --set synchronous_mode=false --force',
+      to: 'edit-config --set synchronous_mode=false --set maximum_lag_on_failover=1073741824 --force',
+    }],
+    step: 'lag-refused',
+    expect: [/^node[13] Leader$/m],
+    docker: { pg: 17 },
+  },
+];
