@@ -13,6 +13,7 @@ import { MUTANTS as ransomware } from './production/ransomware.ts';
 import { MUTANTS as upgrade } from './production/upgrade.ts';
 import { MUTANTS as plain_sql } from './production/plain-sql.ts';
 import { MUTANTS as physical_clone } from './production/physical-clone.ts';
+import { MUTANTS as archive_retention } from './production/archive-retention.ts';
 import { MUTANTS as failover, PATRONI_MUTANTS as patroni, SPLIT_BRAIN_MUTANTS as split_brain, SYNC_MUTANTS as synchronous, LAG_MUTANTS as lag } from './production/failover.ts';
 
 export interface Patch {
@@ -135,4 +136,5 @@ export const MUTANTS: Mutant[] = [
   ...split_brain,
   ...synchronous,
   ...lag,
+  ...archive_retention,
 ];
