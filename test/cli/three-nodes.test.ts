@@ -1,7 +1,7 @@
 /**
  * Issue 17: a failover page runs on three machines (three containers on a
  * private network). Whatever ends the run - a pass, a failure, Ctrl-C or a
- * SIGKILL of the harness - no container, network or `docker exec` client of
+ * SIGKILL of the harness - no container, network, volume or `docker exec` client of
  * it is left once the harness (or, after a SIGKILL, its next run) is done.
  */
 import { execFileSync } from 'node:child_process';
@@ -13,11 +13,12 @@ import { docker, OWNER_LABEL } from '../../src/harness/sandbox/docker.ts';
 
 const page = (last: string): string => [
   '---', 'title: Three machines', 'runbook:', '  servers:', '    standby: same', '    witness: same', '---', '',
-  '```bash run id=start', 'createdb appdb', '```', '',
+  // $SHARED_DIR: what one machine puts there, the others see (it stands in for scp).
+  '```bash run id=start role=drill', 'createdb appdb', 'echo from-the-primary > "$SHARED_DIR/note"', '```', '',
   '```bash run id=on-standby server=standby', 'psql -X -At -h "$PRIMARY_PGHOST" -p "$PRIMARY_PGPORT" -c "select 1"', '```', '',
   '```text output', '1', '```', '',
-  '```bash run id=on-witness server=witness', 'psql -X -At -h "$STANDBY_PGHOST" -p "$STANDBY_PGPORT" -c "select 2"', '```', '',
-  '```text output', '2', '```', '',
+  '```bash run id=on-witness role=drill server=witness', 'psql -X -At -h "$STANDBY_PGHOST" -p "$STANDBY_PGPORT" -c "select 2"', 'cat "$SHARED_DIR/note"', '```', '',
+  '```text output', '2', 'from-the-primary', '```', '',
   `\`\`\`bash run id=last server=witness`, last, '```', '',
 ].join('\n');
 
@@ -67,8 +68,8 @@ describeDocker('a three-machine run leaves nothing behind', () => {
     child.kill('SIGINT');
     const result = await child;
     expect(result.exitCode).toBe(130);
-    // Three containers and their private network.
-    expect(during).toHaveLength(4);
+    // Three containers, their private network and the volume behind $SHARED_DIR.
+    expect(during).toHaveLength(5);
     expect(await dockerLeftovers({ owner: owner() })).toEqual([]);
     expect(execClients(ids)).toEqual([]);
   });

@@ -20,10 +20,11 @@ if (!engine.ok && !process.env.CI) console.warn(`Docker suites skipped: ${engine
 /** Every major version named in scripts/images/versions.tsv: CI builds them all. */
 export const imageMajors = readImageTable(projectPaths().scripts).map((r) => r.major);
 
-/** Containers and networks (ids) of one sandbox, or of every sandbox of one harness process. */
+/** Containers, networks and volumes (ids, names) of one sandbox, or of every sandbox of one harness process. */
 export async function dockerLeftovers(filter: { sandboxId?: string; owner?: string }): Promise<string[]> {
   const label = filter.sandboxId ? `${LABEL}=${filter.sandboxId}` : `${OWNER_LABEL}=${filter.owner}`;
   const containers = await docker(dockerEnv, ['ps', '-a', '-q', '--filter', `label=${label}`]);
   const networks = await docker(dockerEnv, ['network', 'ls', '-q', '--filter', `label=${label}`]);
-  return [...containers.stdout.split('\n'), ...networks.stdout.split('\n')].filter(Boolean);
+  const volumes = await docker(dockerEnv, ['volume', 'ls', '-q', '--filter', `label=${label}`]);
+  return [...containers.stdout.split('\n'), ...networks.stdout.split('\n'), ...volumes.stdout.split('\n')].filter(Boolean);
 }

@@ -37,6 +37,7 @@ const SANDBOX_ONLY: [RegExp, string][] = [
 const SANDBOX_VARIABLES: [RegExp, string][] = [
   [/\$\{?SANDBOX_DIR\b\}?/g, 'the sandbox\'s own directory'],
   [/\$\{?SANDBOX_PASSWORD\b\}?/g, 'the password the sandbox generated for this run'],
+  [/\$\{?SHARED_DIR\b\}?/g, 'the directory the sandbox\'s machines share, standing in for a copy between machines'],
 ];
 
 function find(code: string, rules: [RegExp, string][]): Finding[] {

@@ -18,6 +18,8 @@ import type { DockerEnv, SandboxSettings } from './settings.ts';
 
 const ROOT = '/sandbox';
 const PORT = 5432;
+/** $SHARED_DIR: on a run of several machines, one Docker volume mounted in each of them. */
+const SHARED = `${ROOT}/shared`;
 /** Outside the scratch mounts, so the copy made at container start is not hidden by them; copied into $ROOT per run. */
 const SCRIPTS_COPY = '/opt/runbooks/scripts';
 /** PID 1 that does nothing but reap: the server is started and restarted by steps, never by the container. */
@@ -156,6 +158,8 @@ class StartedContainerSandbox implements StartedSandbox {
   /** The step environment on each extra server's machine (the primary's is stepEnv). */
   private readonly envs = new Map<string, Record<string, string>>();
   private network: string | undefined;
+  /** The volume behind $SHARED_DIR, on runs with a private network. */
+  private volume: string | undefined;
   private stopped = false;
 
   private readonly major: number;
@@ -190,12 +194,16 @@ class StartedContainerSandbox implements StartedSandbox {
       }
       const created = await docker(this.dockerEnv, ['network', 'create', '--internal', ...labels.flatMap((l) => ['--label', l]), this.network]);
       if (created.exitCode !== 0) throw new HarnessError('SandboxStart', `docker network create failed: ${created.stderr.trim()}`);
+      // A named volume, not a directory of this machine: it works with an engine elsewhere (Docker Desktop, a remote engine).
+      this.volume = `rb-${short}-shared`;
+      const volume = await docker(this.dockerEnv, ['volume', 'create', ...labels.flatMap((l) => ['--label', l]), this.volume]);
+      if (volume.exitCode !== 0) throw new HarnessError('SandboxStart', `docker volume create failed: ${volume.stderr.trim()}`);
     }
     const host = (name: string): string => `rb-${short}-${name}`;
     // Every machine has the same layout; only the binaries differ with the server's major.
     const layout = (major: number, password?: string): Record<string, string> => stepEnvironment({
       sandboxId: this.id, ...(password ? { password } : {}), binDir: `/usr/lib/postgresql/${major}/bin`, scriptsDir: `${ROOT}/scripts`, root: ROOT,
-      socketDir: `${ROOT}/run`, port: PORT, dataDir: `${ROOT}/data`, backupDir: `${ROOT}/backups`, user: 'postgres',
+      socketDir: `${ROOT}/run`, port: PORT, dataDir: `${ROOT}/data`, backupDir: `${ROOT}/backups`, sharedDir: SHARED, user: 'postgres',
     });
     const primary = await this.member('primary', this.major, host('primary'), options);
     this.server = primary.server;
@@ -224,7 +232,7 @@ class StartedContainerSandbox implements StartedSandbox {
     options.log?.(`${name}: container ${kept ? 'reused' : 'new'} ${((performance.now() - t) / 1000).toFixed(2)}s`);
     if (options.signal?.aborted) throw new HarnessError('Interrupted', 'Interrupted while starting the sandbox');
 
-    const dirs = ['home', 'tmp', 'run', 'backups', 'work', 'log', 'etc'].map((d) => `${ROOT}/${d}`);
+    const dirs = ['home', 'tmp', 'run', 'backups', 'work', 'log', 'etc', 'shared'].map((d) => `${ROOT}/${d}`);
     const script = bootstrapScript({
       dataDir: member.dataDir, socketDir: `${ROOT}/run`, port: PORT, log: `${ROOT}/log/server.log`,
       // On a private network every server is reachable from the others. Replication is not let in by the
@@ -261,6 +269,7 @@ class StartedContainerSandbox implements StartedSandbox {
       .withTmpFs(scratch)
       .withStartupTimeout(60_000);
     builder = this.network ? builder.withNetworkMode(this.network) : builder.withNetworkMode('none');
+    if (this.volume) builder = builder.withBindMounts([{ source: this.volume, target: SHARED, mode: 'rw' }]);
     if (name === 'primary' && options.smallDiskMiB !== undefined) {
       // A size-limited tmpfs is a real small filesystem that needs no privileges: ENOSPC comes for real.
       builder = builder.withTmpFs({ ...scratch, [`${ROOT}/small-disk`]: `rw,exec,size=${options.smallDiskMiB}m,mode=1777` });
@@ -320,6 +329,7 @@ class StartedContainerSandbox implements StartedSandbox {
       }
     }));
     if (this.network) await docker(this.dockerEnv, ['network', 'rm', this.network]);
+    if (this.volume) await docker(this.dockerEnv, ['volume', 'rm', this.volume]);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -32,20 +32,22 @@ export async function dockerEngine(env: DockerEnv): Promise<{ ok: true; version:
 }
 
 /**
- * Removes containers and networks left by a harness that died (SIGKILL, a
+ * Removes containers, networks and volumes left by a harness that died (SIGKILL, a
  * crash) on this host. Those of live harness processes are left alone.
  */
 export async function sweepStaleDocker(env: DockerEnv): Promise<string[]> {
   const removed: string[] = [];
-  for (const kind of ['container', 'network'] as const) {
+  // Volumes last: a volume is removable only once no container uses it.
+  for (const kind of ['container', 'network', 'volume'] as const) {
+    const format = ['--format', `{{${kind === 'volume' ? '.Name' : '.ID'}}} {{.Label "${OWNER_LABEL}"}}`];
     const listed = kind === 'container'
-      ? await docker(env, ['ps', '-a', '--filter', `label=${LABEL}`, '--format', `{{.ID}} {{.Label "${OWNER_LABEL}"}}`])
-      : await docker(env, ['network', 'ls', '--filter', `label=${LABEL}`, '--format', `{{.ID}} {{.Label "${OWNER_LABEL}"}}`]);
+      ? await docker(env, ['ps', '-a', '--filter', `label=${LABEL}`, ...format])
+      : await docker(env, [kind, 'ls', '--filter', `label=${LABEL}`, ...format]);
     for (const line of listed.stdout.split('\n').filter(Boolean)) {
       const [id, owner = ''] = line.split(' ');
       const [host, pid] = owner.split(':');
       if (host !== hostname() || isAlive(Number(pid))) continue;
-      await docker(env, kind === 'container' ? ['rm', '-f', '-v', id!] : ['network', 'rm', id!]);
+      await docker(env, kind === 'container' ? ['rm', '-f', '-v', id!] : [kind, 'rm', id!]);
       removed.push(`${kind} ${id}`);
     }
   }

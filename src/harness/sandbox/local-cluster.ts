@@ -108,7 +108,7 @@ class StartedLocalCluster implements StartedSandbox {
     this.install = install;
     this.stepEnv = stepEnvironment({
       sandboxId: id, binDir: install.binDir, scriptsDir: join(root, 'scripts'), root,
-      socketDir: join(root, 'run'), port: PORT, dataDir: join(root, 'data'), backupDir: join(root, 'backups'), user: user.name,
+      socketDir: join(root, 'run'), port: PORT, dataDir: join(root, 'data'), backupDir: join(root, 'backups'), sharedDir: join(root, 'shared'), user: user.name,
     });
   }
 
@@ -118,7 +118,7 @@ class StartedLocalCluster implements StartedSandbox {
     }
     await this.mountRam(settings.onDisk);
     writeOwner(this.root, this.id);
-    for (const dir of ['home', 'tmp', 'run', 'backups', 'work', 'log', 'etc', 'servers']) mkdirSync(join(this.root, dir));
+    for (const dir of ['home', 'tmp', 'run', 'backups', 'work', 'log', 'etc', 'servers', 'shared']) mkdirSync(join(this.root, dir));
     cpSync(scriptsDir, join(this.root, 'scripts'), { recursive: true });
     if (this.user.uid !== undefined) chownTree(this.root, this.user.uid, this.user.gid!);
     if (options.smallDiskMiB !== undefined) await this.mountSmallDisk(options.smallDiskMiB);

@@ -13,6 +13,11 @@ export interface StepEnvInput {
   port: number;
   dataDir: string;
   backupDir: string;
+  /**
+   * A directory every machine of the run sees: it stands in for copying files between machines
+   * (scp, configuration management), which sandbox machines have no other way to do.
+   */
+  sharedDir: string;
   user: string;
 }
 
@@ -45,6 +50,7 @@ export function stepEnvironment(input: StepEnvInput): Record<string, string> {
     PGSYSCONFDIR: `${input.root}/etc`,
     BACKUP_DIR: input.backupDir,
     SANDBOX_DIR: input.root,
+    SHARED_DIR: input.sharedDir,
     SERVER_LOG: `${input.root}/log/server.log`,
     RUNBOOK_SCRIPTS: input.scriptsDir,
     RUNBOOK_FIXTURES: `${input.scriptsDir}/fixtures`,
