@@ -42,8 +42,10 @@ export default defineConfig({
       markdown: { processedDirs: [contentDirFrom(process.env, root)] },
       // The copy button must copy exactly the text that ran. Expressive Code
       // drops `#` lines from shell blocks by default, which would also drop
-      // lines inside here-documents (a crontab's header, a config file).
-      expressiveCode: { frames: { removeCommentsWhenCopyingTerminalFrames: false } },
+      // lines inside here-documents (a crontab's header, a config file). It
+      // also turns a first-line `# /etc/…` comment into the frame's title and
+      // removes it from the code, so the copy would lose the file's path.
+      expressiveCode: { frames: { removeCommentsWhenCopyingTerminalFrames: false, extractFileNameFromCode: false } },
       components: { PageTitle: './src/components/PageTitle.astro' },
       customCss: ['./src/styles/runbooks.css', './src/styles/incident.css', './src/styles/estimate.css'],
       sidebar: [

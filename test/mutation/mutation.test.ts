@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, scratch } from '../helpers/cli.ts';
-import { MUTANTS, type Mutant, type Patch } from './mutants.ts';
+import { MUTANTS, type Mutant } from './mutants.ts';
+import { applyPatches } from './patch.ts';
 
 /**
  * Self-test by mutation: the runbooks are only proof if a wrong runbook
@@ -29,15 +30,6 @@ interface Outcome {
 }
 
 const outcomes: Outcome[] = [];
-
-/** Applies patches; each `from` must occur exactly once, so a typo cannot go unnoticed. */
-export function applyPatches(text: string, patches: Patch[], file: string): string {
-  return patches.reduce((current, { from, to }) => {
-    const count = current.split(from).length - 1;
-    if (count !== 1) throw new Error(`mutant patch for ${file} matches ${count} times, expected once: ${JSON.stringify(from)}`);
-    return current.replace(from, () => to);
-  }, text);
-}
 
 function matches(haystack: string, needle: string | RegExp): boolean {
   return typeof needle === 'string' ? haystack.includes(needle) : needle.test(haystack);
