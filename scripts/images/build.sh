@@ -53,7 +53,7 @@ PULL=${PULL:-1}
 
 # Besides postgresql-N: what runbooks call (compressors, ps, setpriv, find, ...).
 BASE_PACKAGES=(bash coreutils procps gzip bzip2 xz-utils zstd lz4 util-linux findutils locales gnupg openssl rsync)
-OPTIONAL_PACKAGES=(pgbackrest patroni etcd-server etcd-client python3-etcd)
+OPTIONAL_PACKAGES=(pgbackrest patroni etcd-server etcd-client python3-etcd barman barman-cli)
 
 say() { printf 'build: %s\n' "$*" >&2; }
 die() { printf 'build: error: %s\n' "$*" >&2; exit 1; }
