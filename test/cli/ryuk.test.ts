@@ -92,14 +92,14 @@ describeDocker('runbooks verify --sandbox docker with Ryuk on', () => {
 
   it('is cleaned up by the reaper alone when the harness is killed outright', async () => {
     const s = scratch();
-    // Two servers: two containers and their private network, all three for Ryuk to remove.
+    // Two servers: two containers, their private network and the $SHARED_DIR volume, all four for Ryuk to remove.
     s.write('content/slow.md', SLOW(60, 'runbook:\n  servers:\n    old: 13\n'));
     const child = runCli(['verify', '--sandbox', 'docker', '--pg', '15', 'content'], s.dir, s.tmp, RYUK_ON);
     const { owner, session } = await sessionOf(child, 'start');
     const before = await dockerLeftovers({ owner });
     child.kill('SIGKILL');
     await child.catch(() => undefined);
-    expect(before).toHaveLength(3);
+    expect(before).toHaveLength(4);
     // No run of ours follows: whatever disappears now was removed by the reaper.
     expect(await afterReaping(owner, session)).toEqual({ sandbox: [], reapers: [] });
   });
