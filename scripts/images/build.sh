@@ -53,7 +53,11 @@ PULL=${PULL:-1}
 
 # Besides postgresql-N: what runbooks call (compressors, ps, setpriv, find, ...).
 BASE_PACKAGES=(bash coreutils procps gzip bzip2 xz-utils zstd lz4 util-linux findutils locales gnupg openssl rsync)
-OPTIONAL_PACKAGES=(pgbackrest patroni etcd-server etcd-client python3-etcd barman barman-cli)
+# The object store of the S3 pages: moto's server behind nginx for TLS. debootstrap does not
+# resolve virtual packages, so python3-cryptography's cffi backend and moto_server's
+# flask-cors (which python3-moto does not depend on) are named.
+OPTIONAL_PACKAGES=(pgbackrest patroni etcd-server etcd-client python3-etcd barman barman-cli
+	python3-moto python3-flask-cors python3-cffi-backend nginx)
 
 say() { printf 'build: %s\n' "$*" >&2; }
 die() { printf 'build: error: %s\n' "$*" >&2; exit 1; }
@@ -227,31 +231,31 @@ build_one() {
 	log=$ROOTFS.log
 	local dir=$ROOTFS/rootfs
 
-	local -a list=("postgresql-$major" "postgresql-client-$major" "${BASE_PACKAGES[@]}" "${OPTIONAL_PACKAGES[@]}")
-	pkgs=$(IFS=,; printf '%s' "${list[*]}")
+	local -a optional=("${OPTIONAL_PACKAGES[@]}") list keep missing
+	local opt not_found
 	say "$image: debootstrap $suite with postgresql-$major (log: $log)"
-	if ! run_debootstrap "$suite" "$dir" "$pkgs" "$log"; then
-		# Optional packages missing from this suite: try again without them.
-		local opt missing=0
-		for opt in "${OPTIONAL_PACKAGES[@]}"; do
-			grep -q "Couldn't find these debs:.*\b$opt\b" "$log" && missing=1
-		done
-		if grep -q "Couldn't find these debs:.*\bpostgresql-$major\b" "$log"; then
+	while :; do
+		list=("postgresql-$major" "postgresql-client-$major" "${BASE_PACKAGES[@]}" "${optional[@]}")
+		pkgs=$(IFS=,; printf '%s' "${list[*]}")
+		run_debootstrap "$suite" "$dir" "$pkgs" "$log" && break
+		not_found=" $(grep -o "Couldn't find these debs:.*" "$log" | tail -n 1 | cut -d: -f2-) "
+		if [[ $not_found == *" postgresql-$major "* ]]; then
 			die "row '$major $suite' of versions.tsv: Debian $suite has no postgresql-$major (the suite moved on?); point the row at a suite that has it, or set its suite to $NO_SUITE"
 		fi
-		if [[ $missing == 1 ]]; then
-			say "$image: ${OPTIONAL_PACKAGES[*]} not in $suite; building without"
-			extra_ok=0
-			list=("postgresql-$major" "postgresql-client-$major" "${BASE_PACKAGES[@]}")
-			pkgs=$(IFS=,; printf '%s' "${list[*]}")
-			run_debootstrap "$suite" "$dir" "$pkgs" "$log" || {
-				tail -n 30 "$log" >&2; die "$image: debootstrap failed (log: $log)"
-			}
-		else
+		# Optional packages missing from this suite (moto is only in newer ones): build
+		# without those alone, keeping the others.
+		keep=() missing=()
+		for opt in "${optional[@]}"; do
+			if [[ $not_found == *" $opt "* ]]; then missing+=("$opt"); else keep+=("$opt"); fi
+		done
+		if [[ ${#missing[@]} == 0 ]]; then
 			tail -n 30 "$log" >&2
 			die "$image: debootstrap failed (log: $log)"
 		fi
-	fi
+		say "$image: ${missing[*]} not in $suite; building without"
+		optional=("${keep[@]}")
+	done
+	[[ " ${optional[*]} " == *" pgbackrest "* ]] || extra_ok=0
 	t=$(date +%s)
 	say "$image: debootstrap done in $((t - start)) s"
 
@@ -319,9 +323,10 @@ try_official() {
 	fi
 	pkgs="${BASE_PACKAGES[*]} ${OPTIONAL_PACKAGES[*]}"
 	say "PostgreSQL $major: pulled $official; adding the runbooks' tools ($pkgs) as $tag"
-	# The official image's own apt sources: its suite is whatever Docker's library chose for it.
-	printf 'FROM %s\nRUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends %s >/dev/null && rm -rf /var/lib/apt/lists/*\nLABEL proven-runbooks.official-image=%s proven-runbooks.recipe=%s\n' \
-		"$official" "$pkgs" "$official" "$RECIPE" |
+	# The official image's own apt sources: its suite is whatever Docker's library chose for it,
+	# so each optional package is installed only where that suite has it.
+	printf 'FROM %s\nRUN apt-get update -qq && opt="" && for p in %s; do apt-cache show "$p" > /dev/null 2>&1 && opt="$opt $p"; done && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends %s $opt >/dev/null && rm -rf /var/lib/apt/lists/*\nLABEL proven-runbooks.official-image=%s proven-runbooks.recipe=%s\n' \
+		"$official" "${OPTIONAL_PACKAGES[*]}" "${BASE_PACKAGES[*]}" "$official" "$RECIPE" |
 		"$DOCKER" build --quiet --tag "$tag" - >/dev/null || die "$tag: adding the tools to $official failed"
 	say "$tag: ready in $(($(date +%s) - start)) s (pulled $official)"
 	printf '%-40s %4ss  pulled %s + tools\n' "$tag" "$(($(date +%s) - start))" "$official" >"$RESULT_DIR/$major"

@@ -17,6 +17,7 @@ import { MUTANTS as archive_retention } from './production/archive-retention.ts'
 import { MUTANTS as pgbackrest_repository_host } from './production/pgbackrest-repository-host.ts';
 import { MUTANTS as low_level_api } from './production/low-level-api.ts';
 import { MUTANTS as barman } from './production/barman.ts';
+import { MUTANTS as site_loss } from './production/site-loss.ts';
 import { MUTANTS as failover, PATRONI_MUTANTS as patroni, SPLIT_BRAIN_MUTANTS as split_brain, SYNC_MUTANTS as synchronous, LAG_MUTANTS as lag } from './production/failover.ts';
 
 export interface Patch {
@@ -143,4 +144,5 @@ export const MUTANTS: Mutant[] = [
   ...pgbackrest_repository_host,
   ...low_level_api,
   ...barman,
+  ...site_loss,
 ];
