@@ -325,6 +325,7 @@ try_official() {
 	say "PostgreSQL $major: pulled $official; adding the runbooks' tools ($pkgs) as $tag"
 	# The official image's own apt sources: its suite is whatever Docker's library chose for it,
 	# so each optional package is installed only where that suite has it.
+	# shellcheck disable=SC2016  # $p and $opt belong to the shell of the image's RUN line
 	printf 'FROM %s\nRUN apt-get update -qq && opt="" && for p in %s; do apt-cache show "$p" > /dev/null 2>&1 && opt="$opt $p"; done && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends %s $opt >/dev/null && rm -rf /var/lib/apt/lists/*\nLABEL proven-runbooks.official-image=%s proven-runbooks.recipe=%s\n' \
 		"$official" "${OPTIONAL_PACKAGES[*]}" "${BASE_PACKAGES[*]}" "$official" "$RECIPE" |
 		"$DOCKER" build --quiet --tag "$tag" - >/dev/null || die "$tag: adding the tools to $official failed"
