@@ -15,6 +15,15 @@ export const MUTANTS: Mutant[] = [
     docker: { pg: 17 },
   },
   {
+    // db1 writes to the bucket in the clear: everything restores, and anyone who can read the bucket reads the data.
+    name: 'site loss: the repository in the bucket left unencrypted',
+    file: FILE,
+    patches: [{ from: 'repo1-cipher-type=aes-256-cbc\nrepo1-cipher-pass=$REPO_CIPHER_PASS\nrepo1-retention-full=2\n', to: 'repo1-retention-full=2\n' }],
+    step: 'bucket-encrypted',
+    expect: [/^0 of \d+ objects are encrypted$/m],
+    docker: { pg: 17 },
+  },
+  {
     // The last segment never leaves db1 (no check, no switch): the restore succeeds, from the bucket alone, and
     // silently lacks the commits written after the last archived segment.
     name: 'site loss: the host lost before its last WAL segment reached the bucket',
