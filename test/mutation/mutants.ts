@@ -18,6 +18,7 @@ import { MUTANTS as pgbackrest_repository_host } from './production/pgbackrest-r
 import { MUTANTS as low_level_api } from './production/low-level-api.ts';
 import { MUTANTS as barman } from './production/barman.ts';
 import { MUTANTS as site_loss } from './production/site-loss.ts';
+import { MUTANTS as choosing_a_method } from './production/choosing-a-method.ts';
 import { MUTANTS as failover, PATRONI_MUTANTS as patroni, SPLIT_BRAIN_MUTANTS as split_brain, SYNC_MUTANTS as synchronous, LAG_MUTANTS as lag } from './production/failover.ts';
 
 export interface Patch {
@@ -145,4 +146,5 @@ export const MUTANTS: Mutant[] = [
   ...low_level_api,
   ...barman,
   ...site_loss,
+  ...choosing_a_method,
 ];
