@@ -14,7 +14,7 @@ import type { StepRole } from '../harness/model.ts';
 import { tokenizeMeta } from '../harness/parse/meta.ts';
 import { parseRole, stepRole } from '../harness/parse/values.ts';
 
-export type FenceKind = 'step' | 'skip' | 'output' | 'chart' | 'plain';
+export type FenceKind = 'step' | 'skip' | 'output' | 'chart' | 'estimate' | 'plain';
 
 export interface FenceInfo {
   kind: FenceKind;
@@ -69,6 +69,7 @@ export function classifyFence(lang: string | null | undefined, meta: string | nu
     : reason !== undefined ? 'skip'
     : attrs.has('output') || lang === 'output' ? 'output'
     : lang === 'chart' ? 'chart'
+    : lang === 'estimate' ? 'estimate'
     : 'plain';
   const hidden = isRun && attrs.get('hidden') === true;
   const written = text('role');

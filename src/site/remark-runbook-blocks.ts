@@ -14,6 +14,8 @@
  *    text ran; otherwise the mark says "Not verified" and why.
  * 3. `skip="reason"` → an aside "Not verified: <reason>" right before the block.
  * 4. ```chart        → bars drawn from the table a verified step printed (proof/chart.ts).
+ *    ```estimate     → methods' backup and recovery times, from the table a
+ *    verified step printed, scaled to the reader's sizes (estimate/compare.ts).
  * 5. `output` blocks  → captioned "Expected output" (and how they are compared:
  *    a pattern, an excerpt), so they never pass for captured output.
  *
@@ -41,6 +43,7 @@ import { expectedCaption } from './proof/expected.ts';
 import { whereNote } from './proof/where.ts';
 import { loadPageProof, readReport } from './site-fs.ts';
 import { estimateNote } from './estimate/note.ts';
+import { compareFigure, compareSpec } from './estimate/compare.ts';
 import { ratesFromReport, THROUGHPUT_FILE, type Rates } from './estimate/throughput.ts';
 import { STEP_LANGS } from '../harness/parse/meta.ts';
 import { namesExampleDatabase, variablesIn, variablesSetIn, type StepValues, type Variable } from './env-line.ts';
@@ -230,6 +233,9 @@ export default function remarkRunbookBlocks(handle: ProofHandle = {}) {
         } else if (info.kind === 'chart') {
           const where = `${file.path}:${block?.line ?? node.position?.start.line ?? '?'}`;
           parent.children[index] = fromHast(chartFigure(chartSpec(info.attrs, node.value, where), proof, where));
+        } else if (info.kind === 'estimate') {
+          const where = `${file.path}:${block?.line ?? node.position?.start.line ?? '?'}`;
+          parent.children[index] = fromHast(compareFigure(compareSpec(info.attrs, node.value, where), proof, where));
         } else if (info.kind === 'skip') {
           parent.children[index] = wrap(
             { className: ['rb-skipped'], dataRbLine: String(block?.line ?? '') },

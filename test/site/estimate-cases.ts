@@ -12,7 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Report } from '../../src/harness/report/format.ts';
-import { estimateText } from '../../src/site/estimate/estimate.ts';
+import { DEFAULT_SIZE_GB, estimateText, formatEstimate } from '../../src/site/estimate/estimate.ts';
 import type { SiteCases, SiteContext } from './site-context.ts';
 
 const SIZE_KEY = 'proven-runbooks:size-gb';
@@ -56,6 +56,33 @@ async function resultAfterTyping(page: Page, step: string, value: string): Promi
     text: (await note.locator('[data-rb-estimate-result]').innerText()).trim(),
   };
 }
+
+/**
+ * A ```estimate fence's table by hand from the step's printed table, at a
+ * database and a WAL size: [method, backup, recovery] per method, in the
+ * order they first appear; "—" for a column a method measured nothing in.
+ */
+function comparison(stdout: string, db: number, wal: number): string[][] {
+  const lines = stdout.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+  const header = lines[0]!.split('\t');
+  const methods = new Map<string, { backup?: number; recovery?: number }>();
+  for (const line of lines.slice(1)) {
+    const cells = line.split('\t');
+    const cell = (name: string) => (cells[header.indexOf(name)] ?? '').trim();
+    const seconds = Number(cell('seconds'));
+    const scales = cell('scales');
+    const time = scales === 'fixed' ? seconds : seconds * ((scales === 'wal' ? wal : db) * 1024) / Number(cell('mb'));
+    const method = methods.get(cell('method')) ?? {};
+    methods.set(cell('method'), method);
+    const column = cell('phase') === 'backup' ? 'backup' : 'recovery';
+    method[column] = (method[column] ?? 0) + time;
+  }
+  const words = (n: number | undefined) => (n === undefined ? '—' : formatEstimate(n));
+  return [...methods].map(([name, m]) => [name, words(m.backup), words(m.recovery)]);
+}
+
+const comparisonCells = (page: Page, index: number) => page.locator('figure.rb-compare').nth(index).locator('tbody tr')
+  .evaluateAll((trs) => trs.map((tr) => [tr.querySelector('th')!.textContent!.trim(), ...[...tr.querySelectorAll('output')].map((o) => o.textContent!.trim())]));
 
 export const estimateCases: SiteCases = (site) => {
   describe('time estimates under data-sized steps', () => {
@@ -129,6 +156,39 @@ export const estimateCases: SiteCases = (site) => {
       expect(await page.evaluate((k) => localStorage.getItem(k), WAL_KEY)).toBe('48');
       expect(await page.evaluate((k) => localStorage.getItem(k), SIZE_KEY)).toBeNull();
       await page.evaluate((keys) => keys.forEach((k) => localStorage.removeItem(k)), [SIZE_KEY, WAL_KEY]);
+      await page.close();
+    });
+
+    it('compares methods (```estimate) from the table the step printed in the report, at the reader\'s sizes', async () => {
+      const s = site();
+      const page = await s.context.newPage();
+      for (const c of s.pages.filter((p) => p.blocks.some((b) => b.kind === 'estimate'))) {
+        const lines = c.source.split('\n');
+        const steps = c.blocks.filter((b) => b.kind === 'estimate').map((b) => /\bstep=("?)([^\s"]+)\1/.exec(lines[b.line - 1]!)![2]!);
+        await page.goto(s.origin + c.url);
+        await page.evaluate((keys) => keys.forEach((k) => localStorage.removeItem(k)), [SIZE_KEY, WAL_KEY]);
+        await page.reload();
+        const figures = page.locator('figure.rb-compare');
+        expect(await figures.evaluateAll((fs) => fs.map((f) => f.getAttribute('data-rb-compare'))), c.file).toEqual(steps);
+        const run = c.runs.filter((r) => r.status === 'passed').at(-1);
+        for (const [i, step] of steps.entries()) {
+          const stdout = run?.steps.find((st) => st.id === step && st.status === 'passed')?.stdout;
+          if (c.expected !== 'verified' || !stdout) {
+            if (c.expected !== 'failed') expect(await figures.nth(i).locator('table').count(), `${c.file}: no figures without a verified run`).toBe(0);
+            continue;
+          }
+          expect(await comparisonCells(page, i), `${c.file} ${step}`).toEqual(comparison(stdout, DEFAULT_SIZE_GB, DEFAULT_SIZE_GB));
+          await figures.nth(i).locator('input[data-rb-estimate-of="database"]').fill('100');
+          expect(await comparisonCells(page, i), `${c.file} ${step} at 100 GB`).toEqual(comparison(stdout, 100, DEFAULT_SIZE_GB));
+          const wal = figures.nth(i).locator('input[data-rb-estimate-of="wal"]');
+          if (await wal.count()) {
+            await wal.fill('7');
+            expect(await comparisonCells(page, i), `${c.file} ${step} at 7 GB of WAL`).toEqual(comparison(stdout, 100, 7));
+          }
+          await page.evaluate((keys) => keys.forEach((k) => localStorage.removeItem(k)), [SIZE_KEY, WAL_KEY]);
+          await page.reload();
+        }
+      }
       await page.close();
     });
 

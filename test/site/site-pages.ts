@@ -25,8 +25,8 @@ export interface PageCase {
   steps: { line: number; code: string; hidden: boolean; inScript: boolean; language: 'bash' | 'sql' }[];
   unverified: { line: number; code: string; reason: string }[];
   /** Every fenced block in page order, with the text a reader copies. */
-  /** Charts (```chart) are drawn from a step's output, not shown as code: `hidden`, no copy button. */
-  blocks: { line: number; kind: 'step' | 'skip' | 'chart' | 'other'; text: string; hidden: boolean }[];
+  /** Charts (```chart) and comparisons of methods (```estimate) are drawn from a step's output, not shown as code: `hidden`, no copy button. */
+  blocks: { line: number; kind: 'step' | 'skip' | 'chart' | 'estimate' | 'other'; text: string; hidden: boolean }[];
   visibleSteps: number;
   /** Machines the steps run on: the primary's, and each `server=` named. */
   machines: number;
@@ -71,8 +71,8 @@ export function loadPages(report: Report): PageCase[] {
       const line = node.position!.start.line;
       const step = steps.find((s) => s.line === line);
       const kind = step ? 'step' as const : unverified.some((u) => u.line === line) ? 'skip' as const
-        : node.lang === 'chart' ? 'chart' as const : 'other' as const;
-      return { line, kind, text: node.value, hidden: step?.hidden ?? kind === 'chart' };
+        : node.lang === 'chart' ? 'chart' as const : node.lang === 'estimate' ? 'estimate' as const : 'other' as const;
+      return { line, kind, text: node.value, hidden: step?.hidden ?? (kind === 'chart' || kind === 'estimate') };
     });
     const runs = report.runbooks.filter((r) => r.file === file).sort((a, b) => a.major - b.major);
     const slug = file.replace(/^content\//, '').replace(/\.mdx?$/, '').replace(/(^|\/)index$/, '');

@@ -90,6 +90,25 @@ function figure(spec: ChartSpec, children: Element[]): Element {
   return el('figure', { className: ['rb-chart', 'not-content'], dataRbChart: spec.step, dataPagefindIgnore: '' }, [...heading, ...children]);
 }
 
+/** What a figure of measured numbers shows when no verified run measured them: no numbers, and why. */
+export function notMeasured(step: string): Element {
+  return el('p', { className: ['rb-chart__unverified'], dataRbStatus: 'unverified' }, [
+    el('strong', {}, ['Not verified:']),
+    ` no verified run of step "${step}" measured these figures, so none are shown.`,
+  ]);
+}
+
+/** "Measured by this page's step "x" on PostgreSQL 18.1, 2026-11-27 (docker sandbox).": the run the figures come from. */
+export function measuredLine(proof: PageProof, run: StepRun, step: string): string {
+  const summary = proof.runs.find((r) => r.major === run.major);
+  return [
+    `Measured by this page's step "${step}" on ${summary?.serverVersion?.split(' on ')[0] ?? `PostgreSQL ${run.major}`}`,
+    summary ? `, ${summary.verifiedAt.slice(0, 10)}` : '',
+    proof.sandbox ? ` (${proof.sandbox} sandbox)` : '',
+    '.',
+  ].join('');
+}
+
 /**
  * @param where `file:line` of the fence, for errors
  * @throws ChartError when the fence names a step or column that does not exist
@@ -99,12 +118,7 @@ export function chartFigure(spec: ChartSpec, proof: PageProof | undefined, where
     throw new ChartError(`${where}: the chart draws step "${spec.step}", but this page has no step with that id`);
   }
   const run = proof && (proof.status === 'verified' || proof.status === 'failed') ? measuredRun(proof, spec.step) : undefined;
-  if (!run) {
-    return figure(spec, [el('p', { className: ['rb-chart__unverified'], dataRbStatus: 'unverified' }, [
-      el('strong', {}, ['Not verified:']),
-      ` no verified run of step "${spec.step}" measured these figures, so none are shown.`,
-    ])]);
-  }
+  if (!run) return figure(spec, [notMeasured(spec.step)]);
   const table = parseTable(run.stdout);
   for (const column of [spec.value, ...spec.label, ...(spec.group ? [spec.group] : [])]) {
     if (!table.columns.includes(column)) {
@@ -128,14 +142,7 @@ export function chartFigure(spec: ChartSpec, proof: PageProof | undefined, where
       el('span', { className: ['rb-chart__value'] }, [formatValue(n, spec.unit)]),
     ]);
   });
-  const summary = proof!.runs.find((r) => r.major === run.major);
-  const measured = [
-    `Measured by this page's step "${spec.step}" on ${summary?.serverVersion?.split(' on ')[0] ?? `PostgreSQL ${run.major}`}`,
-    summary ? `, ${summary.verifiedAt.slice(0, 10)}` : '',
-    proof!.sandbox ? ` (${proof!.sandbox} sandbox)` : '',
-    '.',
-  ].join('');
-  const caption: (Element | string)[] = [measured];
+  const caption: (Element | string)[] = [measuredLine(proof!, run, spec.step)];
   for (const note of table.notes) caption.push(el('br', {}), note);
   if (spec.caption) caption.unshift(`${spec.caption} `);
   return figure(spec, [
