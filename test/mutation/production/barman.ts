@@ -27,4 +27,34 @@ export const MUTANTS: Mutant[] = [
     expect: [/^1$/m],
     docker: { pg: 17 },
   },
+  {
+    // minimum_redundancy above the retention policy's redundancy: Barman enforces the larger (3 backups kept where
+    // the page promises 2, a warning in its log alone), and until a third backup exists every `barman check` reports
+    // FAILED, so the monitoring the page sets up on check (alert on any FAILED) is red from the first backup on.
+    // `barman backup` runs the same checks but passes over this one (non-critical), so every command exits 0:
+    // only the check step, which counts the FAILED lines, shows it.
+    name: 'barman: minimum_redundancy set above the retention policy',
+    file: FILE,
+    patches: [{ from: 'minimum_redundancy = 1\n', to: 'minimum_redundancy = 3\n' }],
+    step: 'check',
+    expect: ['minimum redundancy requirements: FAILED (have 1 backups, expected at least 3)', 'failed checks: 1, exit status 1'],
+    docker: { pg: 17 },
+  },
+  {
+    // The restore point's time written down in db1's local time, without its offset (db1 and its operators in
+    // Tokyo; PGTZ stands for db1's `timezone` setting). The backup server runs in UTC and reads the time as UTC,
+    // 9 hours later: the target is no longer before the oldest backup kept, and Barman, which only warns that it
+    // assumed its own time zone, goes ahead with a recovery to a moment that is not the restore point's (here one
+    // in the future: PostgreSQL would replay every WAL segment, the mistake included, and then refuse to start,
+    // the target never reached). The refusal proof sees the recovery go ahead (exit status 0).
+    name: 'barman: the target time written down without its time zone',
+    file: FILE,
+    patches: [{
+      from: 'psql -X -At -c "select now()" > "$BACKUP_DIR/before-cleanup.time"',
+      to: 'PGTZ=Asia/Tokyo psql -X -At -c "select localtimestamp(0)" > "$BACKUP_DIR/before-cleanup.time"',
+    }],
+    step: 'outside-window',
+    expect: ['barman recover: exit status 0'],
+    docker: { pg: 17 },
+  },
 ];
