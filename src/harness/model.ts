@@ -95,13 +95,25 @@ export interface UnverifiedBlock {
   reason: string;
 }
 
+/** One extra server of `runbook.servers`. */
+export interface ServerSpec {
+  name: string;
+  /** A fixed major; absent (and no `byRun`): the run's own. */
+  major?: number;
+  /** The server's major for each major the runbook runs on; a run's major missing here is "n/a". */
+  byRun?: Record<number, number>;
+}
+
 export interface RunbookSettings {
   /** Default per-step timeout. */
   timeoutMs: number;
   /** PostgreSQL major versions the runbook applies to (`postgres: ">=17"`); unbounded when absent. */
   versions: { min?: number; max?: number };
-  /** Extra servers the runbook needs besides the primary: `servers: { old: 13 }`; no major: the run's own. */
-  servers: { name: string; major?: number }[];
+  /**
+   * Extra servers the runbook needs besides the primary: `servers: { old: 13 }`; no major: the run's own;
+   * `old: { 17: 13, 18: 15 }`: a major per run's major (`byRun`), for pairs such as upgrades.
+   */
+  servers: ServerSpec[];
   /** Size in MiB of a small filesystem at $SMALL_DISK (`small-disk: 32M`), for disk-full drills. */
   smallDiskMiB?: number;
   /** `unproven-restore: "why"`: the page restores data and says why it does not compare the result. */

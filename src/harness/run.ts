@@ -1,6 +1,7 @@
 import type { Runbook, RunbookResult, StepResult } from './model.ts';
 import type { Sandbox, StartedSandbox } from './sandbox/types.ts';
 import { planRunbook, type PlannedStep } from './plan/index.ts';
+import { serversForRun } from './plan/matrix.ts';
 import { executePlan } from './execute/index.ts';
 import { HarnessError, catalog } from './errors.ts';
 
@@ -24,9 +25,9 @@ export interface RunOptions {
 }
 
 /** Starts the sandbox a runbook asks for (extra servers, a small disk). */
-export function startSandbox(runbook: Runbook, sandbox: Sandbox, signal?: AbortSignal): Promise<StartedSandbox> {
+export function startSandbox(runbook: Runbook, sandbox: Sandbox, major: number, signal?: AbortSignal): Promise<StartedSandbox> {
   return sandbox.start({
-    servers: runbook.settings.servers,
+    servers: serversForRun(runbook.settings.servers, major),
     ...(runbook.settings.smallDiskMiB !== undefined ? { smallDiskMiB: runbook.settings.smallDiskMiB } : {}),
     ...(runbook.settings.ownMachines ? { ownMachines: true } : {}),
     ...(signal ? { signal } : {}),
@@ -46,7 +47,7 @@ export async function runRunbook(runbook: Runbook, sandbox: Sandbox, options: Ru
   let result: RunbookResult;
   let live: StartedSandbox | undefined;
   try {
-    live = await (options.started ?? startSandbox(runbook, sandbox, options.signal));
+    live = await (options.started ?? startSandbox(runbook, sandbox, options.major, options.signal));
     emit({ type: 'sandbox-ready', runbook, major: options.major, sandbox: live, ms: performance.now() - started });
     const steps = await executePlan(live, plan, {
       ...(options.signal ? { signal: options.signal } : {}),
@@ -93,7 +94,7 @@ export async function runMatrix(entries: { runbook: Runbook; sandbox: Sandbox; m
   const claim = (): number | undefined => (next < entries.length && !options.signal?.aborted ? next++ : undefined);
   const begin = (index: number): Promise<StartedSandbox> => {
     const entry = entries[index]!;
-    const started = startSandbox(entry.runbook, entry.sandbox, options.signal);
+    const started = startSandbox(entry.runbook, entry.sandbox, entry.major, options.signal);
     // Awaited later by runRunbook, which reports a failed start; until then it must not count as unhandled.
     started.catch(() => undefined);
     return started;

@@ -1,4 +1,4 @@
-import { parseDocument, isMap } from 'yaml';
+import { parseDocument, isMap, type YAMLMap } from 'yaml';
 import type { Diagnostic, Position, RunbookSettings } from '../model.ts';
 import { diagnostic, didYouMean } from '../errors.ts';
 import { parseDuration, parseSizeMiB, parseVersionRange } from './values.ts';
@@ -105,6 +105,29 @@ export function readFrontmatter(yamlText: string | undefined, file: string, firs
 type Positioner = (offset: number | undefined) => Position;
 
 /**
+ * `old: { 17: 13, 18: 15 }`: the server's major for each major of the run (upgrade pairs). Every key and
+ * value a major version; the run's majors without a key are "n/a" (plan/matrix.ts).
+ */
+function readServerPairs(name: string, node: YAMLMap, toPos: Positioner, frontmatter: Frontmatter, diagnostics: Diagnostic[]): void {
+  const byRun: Record<number, number> = {};
+  for (const pair of node.items) {
+    const run = Number((pair.key as { value?: unknown })?.value);
+    const major = Number((pair.value as { value?: unknown })?.value);
+    if (!Number.isInteger(run) || run < 9 || !Number.isInteger(major) || major < 9) {
+      const pos = toPos((pair.key as { range?: number[] })?.range?.[0]);
+      diagnostics.push(diagnostic('BadValue', `Unexpected pair in server \`${name}\`, expected the run's major and this server's, such as \`${name}: { 17: 13, 18: 15 }\``, pos));
+      return;
+    }
+    byRun[run] = major;
+  }
+  if (Object.keys(byRun).length === 0) {
+    diagnostics.push(diagnostic('BadValue', `Server \`${name}\` names no pair, expected such as \`${name}: { 17: 13, 18: 15 }\``, toPos(node.range?.[0])));
+    return;
+  }
+  frontmatter.settings.servers.push({ name, byRun });
+}
+
+/**
  * `servers: { old: 13, standby: same }`: names are ids (they become OLD_PGHOST), values major
  * versions, or `same` for the version of the run (a standby, a second node of a cluster).
  */
@@ -121,6 +144,8 @@ function readServers(node: unknown, at: Position, toPos: Positioner, frontmatter
     const pos = toPos((pair.key as { range?: number[] })?.range?.[0]);
     if (!/^[a-z][a-z0-9_]*$/.test(name) || name === 'primary') {
       diagnostics.push(diagnostic('BadValue', `Unexpected server name ${JSON.stringify(name)}, expected lower-case letters, digits and _ (not \`primary\`)`, pos));
+    } else if (isMap(pair.value)) {
+      readServerPairs(name, pair.value, toPos, frontmatter, diagnostics);
     } else if (same) {
       frontmatter.settings.servers.push({ name });
     } else if (!Number.isInteger(major) || major < 9) {

@@ -1,4 +1,5 @@
-import type { Runbook } from '../model.ts';
+import type { Runbook, ServerSpec } from '../model.ts';
+import type { ExtraServer } from '../sandbox/types.ts';
 
 export interface MatrixEntry {
   runbook: Runbook;
@@ -31,12 +32,29 @@ export function planMatrix(runbooks: Runbook[], majors: number[]): { entries: Ma
   for (const runbook of runbooks) {
     const { min, max } = runbook.settings.versions;
     for (const major of sorted) {
+      const unpaired = runbook.settings.servers.find((s) => s.byRun && s.byRun[major] === undefined);
       if ((min !== undefined && major < min) || (max !== undefined && major > max)) {
         notApplicable.push({ runbook, major, reason: `applies to ${describeRange(runbook.settings.versions)}` });
+      } else if (unpaired) {
+        const pairs = Object.entries(unpaired.byRun!).map(([run, old]) => `${run}: ${old}`).join(', ');
+        notApplicable.push({ runbook, major, reason: `server \`${unpaired.name}\` names no version for PostgreSQL ${major} (${unpaired.name}: { ${pairs} })` });
       } else {
         entries.push({ runbook, major });
       }
     }
   }
   return { entries, notApplicable };
+}
+
+/**
+ * The extra servers of one run: a server with a version per run's major (`old: { 17: 13 }`) takes
+ * this run's. planMatrix never plans a run whose major a server lacks; asked anyway, it throws.
+ */
+export function serversForRun(servers: ServerSpec[], major: number): ExtraServer[] {
+  return servers.map((server) => {
+    if (!server.byRun) return server.major !== undefined ? { name: server.name, major: server.major } : { name: server.name };
+    const paired = server.byRun[major];
+    if (paired === undefined) throw new Error(`server \`${server.name}\` names no version for PostgreSQL ${major}`);
+    return { name: server.name, major: paired };
+  });
 }
