@@ -21,6 +21,7 @@ import { MUTANTS as site_loss } from './production/site-loss.ts';
 import { MUTANTS as choosing_a_method } from './production/choosing-a-method.ts';
 import { MUTANTS as troubleshooting } from './production/troubleshooting.ts';
 import { MUTANTS as whole_cluster } from './production/whole-cluster.ts';
+import { MUTANTS as pg_upgrade } from './production/pg-upgrade.ts';
 import { MUTANTS as failover, PATRONI_MUTANTS as patroni, SPLIT_BRAIN_MUTANTS as split_brain, SYNC_MUTANTS as synchronous, LAG_MUTANTS as lag } from './production/failover.ts';
 
 export interface Patch {
@@ -150,5 +151,6 @@ export const MUTANTS: Mutant[] = [
   ...site_loss,
   ...choosing_a_method,
   ...whole_cluster,
+  ...pg_upgrade,
   ...troubleshooting,
 ];
