@@ -22,6 +22,7 @@ import { MUTANTS as choosing_a_method } from './production/choosing-a-method.ts'
 import { MUTANTS as troubleshooting } from './production/troubleshooting.ts';
 import { MUTANTS as whole_cluster } from './production/whole-cluster.ts';
 import { MUTANTS as pg_upgrade } from './production/pg-upgrade.ts';
+import { MUTANTS as logical_upgrade } from './production/logical-upgrade.ts';
 import { MUTANTS as failover, PATRONI_MUTANTS as patroni, SPLIT_BRAIN_MUTANTS as split_brain, SYNC_MUTANTS as synchronous, LAG_MUTANTS as lag } from './production/failover.ts';
 
 export interface Patch {
@@ -152,5 +153,6 @@ export const MUTANTS: Mutant[] = [
   ...choosing_a_method,
   ...whole_cluster,
   ...pg_upgrade,
+  ...logical_upgrade,
   ...troubleshooting,
 ];
