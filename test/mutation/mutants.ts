@@ -23,6 +23,7 @@ import { MUTANTS as troubleshooting } from './production/troubleshooting.ts';
 import { MUTANTS as whole_cluster } from './production/whole-cluster.ts';
 import { MUTANTS as pg_upgrade } from './production/pg-upgrade.ts';
 import { MUTANTS as logical_upgrade } from './production/logical-upgrade.ts';
+import { MUTANTS as container_not_running } from './production/container-not-running.ts';
 import { MUTANTS as failover, PATRONI_MUTANTS as patroni, SPLIT_BRAIN_MUTANTS as split_brain, SYNC_MUTANTS as synchronous, LAG_MUTANTS as lag } from './production/failover.ts';
 
 export interface Patch {
@@ -154,5 +155,6 @@ export const MUTANTS: Mutant[] = [
   ...whole_cluster,
   ...pg_upgrade,
   ...logical_upgrade,
+  ...container_not_running,
   ...troubleshooting,
 ];
