@@ -19,7 +19,7 @@ export const collections = {
         runbook: z.object({
           timeout: z.string().optional(),
           postgres: z.union([z.string(), z.number()]).optional(),
-          servers: z.record(z.string(), z.union([z.number(), z.literal('same')])).optional(),
+          servers: z.record(z.string(), z.union([z.number(), z.literal('same'), z.record(z.string(), z.number())])).optional(),
           'small-disk': z.string().optional(),
           'unproven-restore': z.string().optional(),
           sandbox: z.literal('containers').optional(),
