@@ -19,6 +19,7 @@ import { MUTANTS as low_level_api } from './production/low-level-api.ts';
 import { MUTANTS as barman } from './production/barman.ts';
 import { MUTANTS as site_loss } from './production/site-loss.ts';
 import { MUTANTS as choosing_a_method } from './production/choosing-a-method.ts';
+import { MUTANTS as big_restores } from './production/big-restores.ts';
 import { MUTANTS as troubleshooting } from './production/troubleshooting.ts';
 import { MUTANTS as whole_cluster } from './production/whole-cluster.ts';
 import { MUTANTS as pg_upgrade } from './production/pg-upgrade.ts';
@@ -157,4 +158,5 @@ export const MUTANTS: Mutant[] = [
   ...logical_upgrade,
   ...container_not_running,
   ...troubleshooting,
+  ...big_restores,
 ];
