@@ -57,6 +57,6 @@ describe('the runbooks in content/', () => {
       expect(failed.map(failureDetail)).toEqual([]);
       expect(result.status).toBe('passed');
       expect(result.steps.length).toBe(runbook.steps.length);
-    });
+    }, 600_000);
   }
 });

@@ -64,7 +64,7 @@ export const SLOW_BACKUP_MUTANTS: Mutant[] = [
       to: 'sleep 5   # give it a little longer\n```',
     }],
     step: 'hurried',
-    expect: ['pg_basebackup still waiting 10 s after the CHECKPOINT', 'waiting for checkpoint to complete'],
+    expect: ['pg_basebackup still waiting 30 s after the CHECKPOINT', 'waiting for checkpoint to complete'],
   },
 ];
 
