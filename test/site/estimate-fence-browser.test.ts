@@ -19,6 +19,7 @@ import type { Report, RunbookReport } from '../../src/harness/report/format.ts';
 import { sha256 } from '../../src/site/proof/page-proof.ts';
 import { DEFAULT_SIZE_GB, ESTIMATE_CAVEAT, formatEstimate } from '../../src/site/estimate/estimate.ts';
 import { artifact, buildSite, launchBrowser, preview, type Preview } from './site-harness.ts';
+import { METHODS_TABLE_LINES } from './estimate-fence-table.ts';
 
 const SIZE_KEY = 'proven-runbooks:size-gb';
 const WAL_KEY = 'proven-runbooks:wal-gb';
@@ -38,17 +39,7 @@ const UNMEASURED = [
   '```bash run id=methods hidden', STEP_CODE, '```', '',
   '```estimate step=methods title="Nothing measured yet"', '```', '',
 ].join('\n');
-const TABLE = [
-  '# 2 CPUs, 24 GiB RAM; 17.2 (Debian 17.2-1)',
-  'method\tphase\tseconds\tmb\tscales',
-  'pg_dump + pg_restore\tbackup\t3.10\t61.0\tdatabase',
-  'pg_dump + pg_restore\trestore\t8.20\t61.0\tdatabase',
-  'PITR (base backup + WAL archive)\tbackup\t1.20\t61.0\tdatabase',
-  'PITR (base backup + WAL archive)\trestore\t0.50\t61.0\tdatabase',
-  'PITR (base backup + WAL archive)\treplay\t2.00\t48.0\twal',
-  'streaming standby\tpromote\t0.40\t0\tfixed',
-  '',
-].join('\n');
+const TABLE = [...METHODS_TABLE_LINES, ''].join('\n');
 
 /** Seconds for `seconds` measured on `mb` MB, at `gb` GB (1 GB = 1024 MB). */
 const at = (seconds: number, mb: number, gb: number) => seconds * (gb * 1024) / mb;

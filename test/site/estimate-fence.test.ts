@@ -15,6 +15,7 @@ import { classifyFence } from '../../src/site/fences.ts';
 import { compareFigure, compareSpec, EstimateFenceError, measuredText, parseMethods, phasesIn } from '../../src/site/estimate/compare.ts';
 import { cellText, columnSeconds, phaseSeconds, type Phase } from '../../src/site/estimate/methods.ts';
 import { DEFAULT_SIZE_GB, ESTIMATE_CAVEAT, formatEstimate } from '../../src/site/estimate/estimate.ts';
+import { METHODS_TABLE_LINES } from './estimate-fence-table.ts';
 
 const FILE = 'content/backup/example.md';
 const PAGE = [
@@ -23,16 +24,7 @@ const PAGE = [
   '```estimate step=methods title="Backup and recovery time on your database"', 'On your hardware, time it.', '```', '', // line 9
 ].join('\n');
 const WHERE = `${FILE}:9`;
-const TABLE = [
-  '# 2 CPUs, 24 GiB RAM; 17.2 (Debian 17.2-1)',
-  'method\tphase\tseconds\tmb\tscales',
-  'pg_dump + pg_restore\tbackup\t3.10\t61.0\tdatabase',
-  'pg_dump + pg_restore\trestore\t8.20\t61.0\tdatabase',
-  'PITR (base backup + WAL archive)\tbackup\t1.20\t61.0\tdatabase',
-  'PITR (base backup + WAL archive)\trestore\t0.50\t61.0\tdatabase',
-  'PITR (base backup + WAL archive)\treplay\t2.00\t48.0\twal',
-  'streaming standby\tpromote\t0.40\t0\tfixed',
-].join('\n');
+const TABLE = METHODS_TABLE_LINES.join('\n');
 
 function run(major: number, stdout: string, status: StepReport['status'] = 'passed'): RunbookReport {
   const step: StepReport = {

@@ -26,7 +26,7 @@
 import type { Element } from 'hast';
 import type { PageProof, StepRun } from '../proof/page-proof.ts';
 import { el } from '../proof/step-view.ts';
-import { ChartError, measuredLine, notMeasured, parseTable } from '../proof/chart.ts';
+import { ChartError, fenceText, measuredLine, notMeasured, parseTable } from '../proof/chart.ts';
 import { DEFAULT_SIZE_GB, ESTIMATE_CAVEAT, type SizeOf } from './estimate.ts';
 import { cellText, columnOf, SCALES, type Column, type Phase, type Scales, type Sizes } from './methods.ts';
 
@@ -53,10 +53,7 @@ export const COLUMNS = ['method', 'phase', 'seconds', 'mb', 'scales'] as const;
 
 /** The fence's attributes (already parsed by fences.ts) and body as a spec. */
 export function compareSpec(attrs: Map<string, string | true>, body: string, where: string): CompareSpec {
-  const text = (key: string): string | undefined => {
-    const value = attrs.get(key);
-    return typeof value === 'string' && value !== '' ? value : undefined;
-  };
+  const text = (key: string): string | undefined => fenceText(attrs, key);
   const step = text('step');
   if (!step) {
     throw new EstimateFenceError(`${where}: an estimate fence needs step=<id of the step that prints the methods table>, e.g. \`\`\`estimate step=methods title="Backup and recovery time"`);

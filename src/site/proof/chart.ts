@@ -52,12 +52,15 @@ export function parseTable(text: string): Table {
   return { columns, rows, notes };
 }
 
+/** A fence attribute's text; undefined when absent, empty or given without a value. */
+export function fenceText(attrs: Map<string, string | true>, key: string): string | undefined {
+  const value = attrs.get(key);
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
 /** The fence's attributes (already parsed by fences.ts) and body as a spec. */
 export function chartSpec(attrs: Map<string, string | true>, body: string, where: string): ChartSpec {
-  const text = (key: string): string | undefined => {
-    const value = attrs.get(key);
-    return typeof value === 'string' && value !== '' ? value : undefined;
-  };
+  const text = (key: string): string | undefined => fenceText(attrs, key);
   const step = text('step');
   const value = text('value');
   if (!step || !value) {
